@@ -1,0 +1,143 @@
+"""Admin forms: readable editing of images, variants, tags and locked fields."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import MasterProduct
+
+PRIMARY_MARK = "*"
+
+
+class ImageListField(forms.CharField):
+    """One image per line: `url | alt text`; a leading `*` marks the primary image."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 100, "class": "vLargeTextField"})
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        lines = []
+        for image in value or []:
+            if not isinstance(image, dict):
+                continue
+            mark = PRIMARY_MARK if image.get("primary") else ""
+            alt = image.get("alt") or ""
+            lines.append(f"{mark}{image.get('url', '')}" + (f" | {alt}" if alt else ""))
+        return "\n".join(lines)
+
+    def to_python(self, value: Any) -> list[dict[str, Any]]:
+        if isinstance(value, list):
+            return value
+        images: list[dict[str, Any]] = []
+        validate_url = URLValidator(schemes=["http", "https"])
+        for number, raw_line in enumerate((value or "").splitlines(), start=1):
+            line = raw_line.strip()
+            if not line:
+                continue
+            primary = line.startswith(PRIMARY_MARK)
+            url, _sep, alt = line.lstrip(PRIMARY_MARK).partition("|")
+            url = url.strip()
+            try:
+                validate_url(url)
+            except ValidationError as exc:
+                raise ValidationError(
+                    _("Line %(line)s: %(url)s is not a valid http(s) URL."),
+                    params={"line": number, "url": url[:80]},
+                ) from exc
+            images.append({"url": url, "alt": alt.strip(), "primary": primary})
+        if images and not any(image["primary"] for image in images):
+            images[0]["primary"] = True
+        if sum(image["primary"] for image in images) > 1:
+            raise ValidationError(_("Only one image can be primary (marked with *)."))
+        return images
+
+
+class VariantListField(forms.JSONField):
+    """Variants as indented JSON, checked for the fields the catalog relies on."""
+
+    widget = forms.Textarea(attrs={"rows": 8, "cols": 100, "class": "vLargeTextField"})
+
+    def prepare_value(self, value: Any) -> str:
+        if isinstance(value, str):
+            return value
+        return json.dumps(value or [], indent=2, ensure_ascii=False)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value in (None, ""):
+            return
+        if not isinstance(value, list):
+            raise ValidationError(_("Variants must be a list of objects."))
+        for index, variant in enumerate(value, start=1):
+            if not isinstance(variant, dict):
+                raise ValidationError(_("Variant %(n)s must be an object."), params={"n": index})
+            if not str(variant.get("sku", "")).strip():
+                raise ValidationError(_("Variant %(n)s has no sku."), params={"n": index})
+            if "price" in variant and variant["price"] is not None:
+                try:
+                    price = Decimal(str(variant["price"]))
+                except InvalidOperation as exc:
+                    raise ValidationError(
+                        _("Variant %(n)s: price %(price)s is not a number."),
+                        params={"n": index, "price": str(variant["price"])[:40]},
+                    ) from exc
+                if price < 0:
+                    raise ValidationError(
+                        _("Variant %(n)s: price cannot be negative."), params={"n": index}
+                    )
+
+
+class MasterProductAdminForm(forms.ModelForm):
+    images = ImageListField(
+        label=_("Images"),
+        required=False,
+        help_text=_("One per line: URL | alt text. Start a line with * for the primary image."),
+    )
+    variants = VariantListField(
+        label=_("Variants"),
+        required=False,
+        help_text=_('JSON list, e.g. [{"sku": "KAOS-M", "name": "M", "price": "99000"}].'),
+    )
+    locked_fields = forms.MultipleChoiceField(
+        label=_("Locked fields"),
+        required=False,
+        choices=[(name, name) for name in MasterProduct.LOCKABLE_FIELDS],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Imports do not overwrite these. Fields you edit are locked automatically."),
+    )
+
+    class Meta:
+        model = MasterProduct
+        fields = [
+            "organization",
+            "sku",
+            "name",
+            "brand",
+            "status",
+            "base_price",
+            "cost_price",
+            "currency",
+            "short_description",
+            "full_description",
+            "category",
+            "subcategory",
+            "tags",
+            "weight_kg",
+            "length_cm",
+            "width_cm",
+            "height_cm",
+            "images",
+            "variants",
+            "locked_fields",
+        ]
+
+    def clean_variants(self) -> list[Any]:
+        return self.cleaned_data.get("variants") or []

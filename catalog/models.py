@@ -1,0 +1,331 @@
+"""The master catalog: organizations, master products and their platform listings."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+SEARCH_CONFIG = "indonesian"
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Platform(models.TextChoices):
+    SHOPEE = "shopee", "Shopee"
+    TIKTOKSHOP = "tiktokshop", "TikTok Shop"
+
+
+class Organization(TimeStampedModel):
+    """A seller (or agency client): every catalog row belongs to exactly one."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(TimeStampedModel):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        MERCHANDISER = "merchandiser", _("Merchandiser")
+        VIEWER = "viewer", _("Viewer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        ordering = ["organization__name", "user__username"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="membership_unique_user_organization"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organization} ({self.get_role_display()})"
+
+
+class MasterProduct(TimeStampedModel):
+    """One product as the seller knows it, whatever marketplaces it is listed on."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        ARCHIVED = "archived", _("Archived")
+
+    # Fields a merchandiser may edit and lock against re-imports.
+    LOCKABLE_FIELDS = (
+        "name",
+        "short_description",
+        "full_description",
+        "brand",
+        "base_price",
+        "cost_price",
+        "weight_kg",
+        "length_cm",
+        "width_cm",
+        "height_cm",
+        "category",
+        "subcategory",
+        "tags",
+        "images",
+        "variants",
+        "status",
+    )
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="products"
+    )
+    sku = models.CharField(_("SKU"), max_length=100)
+    name = models.CharField(_("name"), max_length=255)
+    short_description = models.TextField(_("short description"), blank=True)
+    full_description = models.TextField(_("full description"), blank=True)
+    brand = models.CharField(_("brand"), max_length=120, blank=True)
+    base_price = models.DecimalField(_("base price"), validators=NON_NEGATIVE, **MONEY)
+    cost_price = models.DecimalField(
+        _("cost price"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="IDR")
+    weight_kg = models.DecimalField(
+        _("weight (kg)"),
+        max_digits=8,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    length_cm = models.DecimalField(
+        _("length (cm)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    width_cm = models.DecimalField(
+        _("width (cm)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    height_cm = models.DecimalField(
+        _("height (cm)"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=NON_NEGATIVE,
+    )
+    category = models.CharField(_("category"), max_length=255, blank=True)
+    subcategory = models.CharField(_("subcategory"), max_length=255, blank=True)
+    tags = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    images = models.JSONField(
+        _("images"), default=list, blank=True, help_text=_("List of {url, alt, primary}.")
+    )
+    variants = models.JSONField(
+        _("variants"),
+        default=list,
+        blank=True,
+        help_text=_("List of {sku, name, price, stock, attributes}."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    quality_score = models.PositiveSmallIntegerField(
+        _("quality score"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    quality_issues = models.JSONField(_("quality issues"), default=list, blank=True)
+    locked_fields = ArrayField(
+        models.CharField(max_length=64),
+        default=list,
+        blank=True,
+        help_text=_("Fields a merchandiser edited; imports leave them alone."),
+    )
+    search_vector = models.GeneratedField(
+        expression=SearchVector("name", weight="A", config=SEARCH_CONFIG)
+        + SearchVector("short_description", weight="B", config=SEARCH_CONFIG),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        db_table = "master_products"
+        ordering = ["-updated_at", "id"]
+        verbose_name = _("master product")
+        verbose_name_plural = _("master products")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "sku"], name="master_products_unique_org_sku"
+            ),
+            models.CheckConstraint(condition=~Q(sku=""), name="master_products_sku_not_empty"),
+            models.CheckConstraint(
+                condition=Q(base_price__gte=0), name="master_products_base_price_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(cost_price__isnull=True) | Q(cost_price__gte=0),
+                name="master_products_cost_price_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(quality_score__isnull=True) | Q(quality_score__lte=100),
+                name="master_products_quality_score_range",
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="master_products_search_gin"),
+            GinIndex(fields=["tags"], name="master_products_tags_gin"),
+            GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="master_products_name_trgm"),
+            models.Index(fields=["sku"], name="master_products_sku"),
+            models.Index(
+                fields=["organization", "-updated_at"], name="master_products_org_updated"
+            ),
+            models.Index(fields=["organization", "status"], name="master_products_org_status"),
+            models.Index(fields=["organization", "category"], name="master_products_org_category"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} — {self.name}"
+
+    @property
+    def primary_image_url(self) -> str:
+        for image in self.images or []:
+            if isinstance(image, dict) and image.get("primary"):
+                return str(image.get("url", ""))
+        first = (self.images or [None])[0]
+        return str(first.get("url", "")) if isinstance(first, dict) else ""
+
+
+class PlatformMapping(TimeStampedModel):
+    """One marketplace listing linked to its master product (price, SEO, sync, review)."""
+
+    class SyncStatus(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SYNCED = "synced", _("Synced")
+        ERROR = "error", _("Error")
+        DISABLED = "disabled", _("Disabled")
+
+    class MatchMethod(models.TextChoices):
+        SKU = "sku", _("Same SKU")
+        SIMILARITY = "similarity", _("Similar title")
+        MANUAL = "manual", _("Manual")
+        NEW = "new", _("New product")
+
+    class ReviewStatus(models.TextChoices):
+        AUTO = "auto", _("Automatic")
+        NEEDS_REVIEW = "needs_review", _("Needs review")
+        CONFIRMED = "confirmed", _("Confirmed")
+        REJECTED = "rejected", _("Rejected")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="mappings"
+    )
+    master_product = models.ForeignKey(
+        MasterProduct, on_delete=models.CASCADE, related_name="mappings"
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    platform_product_id = models.CharField(_("platform product id"), max_length=64)
+    platform_shop_id = models.CharField(_("platform shop id"), max_length=64, blank=True)
+    platform_data = models.JSONField(_("platform data"), default=dict, blank=True)
+    platform_price = models.DecimalField(
+        _("platform price"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    fee_percentage = models.DecimalField(
+        _("fee %"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    calculated_at = models.DateTimeField(_("price calculated at"), null=True, blank=True)
+    seo_title = models.CharField(_("SEO title"), max_length=255, blank=True)
+    seo_keywords = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    seo_quality_score = models.PositiveSmallIntegerField(
+        _("SEO score"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    quality_score = models.PositiveSmallIntegerField(
+        _("quality score"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    quality_issues = models.JSONField(_("quality issues"), default=list, blank=True)
+    sync_enabled = models.BooleanField(_("sync enabled"), default=True)
+    sync_status = models.CharField(
+        _("sync status"), max_length=20, choices=SyncStatus.choices, default=SyncStatus.PENDING
+    )
+    last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
+    sync_errors = models.JSONField(_("sync errors"), default=list, blank=True)
+    match_method = models.CharField(
+        _("match method"), max_length=20, choices=MatchMethod.choices, default=MatchMethod.NEW
+    )
+    match_confidence = models.DecimalField(
+        _("match confidence"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1"))],
+    )
+    review_status = models.CharField(
+        _("review status"),
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.AUTO,
+    )
+
+    class Meta:
+        db_table = "platform_mappings"
+        ordering = ["platform", "platform_product_id"]
+        verbose_name = _("platform mapping")
+        verbose_name_plural = _("platform mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "platform", "platform_product_id"],
+                name="platform_mappings_unique_org_listing",
+            ),
+            models.CheckConstraint(
+                condition=~Q(platform_product_id=""),
+                name="platform_mappings_product_id_not_empty",
+            ),
+            models.CheckConstraint(
+                condition=Q(match_confidence__isnull=True)
+                | (Q(match_confidence__gte=0) & Q(match_confidence__lte=1)),
+                name="platform_mappings_confidence_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["master_product", "platform"], name="platform_mappings_product"),
+            models.Index(fields=["organization", "review_status"], name="platform_mappings_review"),
+            models.Index(
+                fields=["organization", "-updated_at"], name="platform_mappings_org_updated"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_platform_display()} {self.platform_product_id}"

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import pytest
+
+from catalog.models import Membership
+from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+
+@pytest.fixture
+def organization(db):
+    return OrganizationFactory(name="Toko Satu", slug="toko-satu")
+
+
+@pytest.fixture
+def other_organization(db):
+    return OrganizationFactory(name="Toko Lain", slug="toko-lain")
+
+
+def _member(organization, role, username):
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, organization=organization, role=role)
+    return user
+
+
+@pytest.fixture
+def merchandiser(organization):
+    return _member(organization, Membership.Role.MERCHANDISER, "merch")
+
+
+@pytest.fixture
+def viewer(organization):
+    return _member(organization, Membership.Role.VIEWER, "viewer")
+
+
+@pytest.fixture
+def owner(organization):
+    return _member(organization, Membership.Role.OWNER, "owner")
+
+
+@pytest.fixture
+def merchandiser_client(client, merchandiser):
+    client.force_login(merchandiser)
+    return client
