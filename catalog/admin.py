@@ -256,7 +256,9 @@ class MasterProductAdmin(OrganizationScopedAdmin):
 
     @admin.display(description=_("Price"), ordering="base_price")
     def price(self, obj: MasterProduct) -> str:
-        return format_rupiah(obj.base_price)
+        return format_html(
+            '<span style="white-space:nowrap">{}</span>', format_rupiah(obj.base_price)
+        )
 
     @admin.display(description=_("Quality"), ordering="quality_score")
     def quality(self, obj: MasterProduct) -> str:

@@ -138,6 +138,10 @@ class MasterProductAdminForm(forms.ModelForm):
             "variants",
             "locked_fields",
         ]
+        widgets = {
+            "name": forms.TextInput(attrs={"class": "vLargeTextField", "size": 90}),
+            "short_description": forms.Textarea(attrs={"rows": 3, "cols": 90}),
+        }
 
     def clean_variants(self) -> list[Any]:
         return self.cleaned_data.get("variants") or []
