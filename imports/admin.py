@@ -1,29 +1,365 @@
-"""Import jobs and raw payloads: read-only system records."""
+"""Connections, import jobs and raw payloads in the admin."""
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin_base import ReadOnlyScopedAdmin, pretty_json
-from imports.models import ImportJob, RawImportRecord
+from catalog.admin_base import OrganizationScopedAdmin, ReadOnlyScopedAdmin, pretty_json
+from catalog.selectors import Role
+from imports.clients.errors import MarketplaceError
+from imports.forms import ChannelConnectionForm
+from imports.models import ChannelConnection, ImportJob, ImportJobEvent, RawImportRecord
+from imports.selectors import import_job_progress
+from imports.services import (
+    ImportRefused,
+    connection_authorization_start,
+    connection_test,
+    import_job_cancel,
+    import_job_resume,
+    import_job_start,
+)
+
+OAUTH_SESSION_KEY = "syncstore_oauth_states"
+
+
+def _secret_state(value: str) -> str:
+    return _("set") if value else _("not set")
+
+
+@admin.register(ChannelConnection)
+class ChannelConnectionAdmin(OrganizationScopedAdmin):
+    form = ChannelConnectionForm
+    write_roles = (Role.OWNER,)  # owners manage connections; merchandisers run imports
+    list_display = (
+        "name",
+        "platform",
+        "organization",
+        "shop_name",
+        "status",
+        "access_token_expires_at",
+        "last_import",
+    )
+    list_filter = ("platform", "status")
+    list_select_related = ("organization",)
+    search_fields = ("name", "shop_name", "shop_id")
+    readonly_fields = (
+        "status",
+        "shop_name",
+        "partner_key_state",
+        "app_secret_state",
+        "access_token_state",
+        "refresh_token_state",
+        "access_token_expires_at",
+        "refresh_token_expires_at",
+        "callback_url",
+        "last_error",
+    )
+    actions = ["import_full", "import_incremental", "test_connection"]
+    change_form_template = "admin/imports/channelconnection/change_form.html"
+
+    def get_fieldsets(self, request, obj=None):
+        return (
+            (None, {"fields": ("organization", "platform", "name", "status", "shop_name")}),
+            (
+                _("Endpoints"),
+                {"fields": ("base_url", "auth_base_url", "authorize_url", "callback_url")},
+            ),
+            (_("Shopee app"), {"fields": ("partner_id", "partner_key", "partner_key_state")}),
+            (
+                _("TikTok Shop app"),
+                {"fields": ("app_key", "app_secret", "app_secret_state", "service_id")},
+            ),
+            (
+                _("Shop and tokens"),
+                {
+                    "fields": (
+                        "shop_id",
+                        "shop_cipher",
+                        "access_token_state",
+                        "access_token_expires_at",
+                        "refresh_token_state",
+                        "refresh_token_expires_at",
+                    )
+                },
+            ),
+            (_("Limits"), {"fields": ("rate_limit_qps", "concurrency")}),
+            (_("Problems"), {"fields": ("last_error",)}),
+        )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        latest = ImportJob.objects.filter(connection=OuterRef("pk")).order_by("-created_at")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                last_import_status=Subquery(latest.values("status")[:1]),
+                last_import_at=Subquery(latest.values("created_at")[:1]),
+            )
+        )
+
+    @admin.display(description=_("Last import"), ordering="last_import_at")
+    def last_import(self, obj: ChannelConnection) -> str:
+        if not obj.last_import_at:
+            return "—"
+        label = dict(ImportJob.Status.choices).get(obj.last_import_status, "")
+        return f"{label} · {obj.last_import_at:%Y-%m-%d %H:%M}"
+
+    @admin.display(description=_("Partner key"))
+    def partner_key_state(self, obj: ChannelConnection) -> str:
+        return _secret_state(obj.partner_key)
+
+    @admin.display(description=_("App secret"))
+    def app_secret_state(self, obj: ChannelConnection) -> str:
+        return _secret_state(obj.app_secret)
+
+    @admin.display(description=_("Access token"))
+    def access_token_state(self, obj: ChannelConnection) -> str:
+        return _secret_state(obj.access_token)
+
+    @admin.display(description=_("Refresh token"))
+    def refresh_token_state(self, obj: ChannelConnection) -> str:
+        return _secret_state(obj.refresh_token)
+
+    @admin.display(description=_("Callback URL to register with the platform"))
+    def callback_url(self, obj: ChannelConnection) -> str:
+        request = getattr(self, "_request", None)
+        if obj.pk is None or request is None:
+            return "—"
+        return request.build_absolute_uri(reverse("imports:oauth_callback", args=[obj.platform]))
+
+    def get_readonly_fields(self, request, obj=None):
+        self._request = request
+        return super().get_readonly_fields(request, obj)
+
+    # --- permissions: merchandisers may start imports, owners manage ---------------------------
+    def _may_import(self, request: HttpRequest, connection: ChannelConnection) -> bool:
+        return self._has_role(request, (Role.OWNER, Role.MERCHANDISER), connection)
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return self._has_role(request, (Role.OWNER, Role.MERCHANDISER))
+
+    # --- actions ----------------------------------------------------------------------------
+    def _start_imports(self, request: HttpRequest, queryset: QuerySet, mode: str) -> None:
+        for connection in queryset:
+            if not self._may_import(request, connection):
+                self.message_user(
+                    request,
+                    _("%(c)s: you may not start imports here.") % {"c": connection},
+                    messages.ERROR,
+                )
+                continue
+            try:
+                job = import_job_start(connection=connection, mode=mode, user=request.user)
+            except ImportRefused as refusal:
+                self.message_user(request, str(refusal), messages.WARNING)
+                continue
+            url = reverse("admin:imports_importjob_change", args=[job.pk])
+            self.message_user(
+                request,
+                format_html('{}: <a href="{}">import #{} queued</a>.', connection, url, job.pk),
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Import now (full)"), permissions=["import"])
+    def import_full(self, request, queryset):
+        self._start_imports(request, queryset, ImportJob.Mode.FULL)
+
+    @admin.action(
+        description=_("Import now (changes since the last import)"), permissions=["import"]
+    )
+    def import_incremental(self, request, queryset):
+        self._start_imports(request, queryset, ImportJob.Mode.INCREMENTAL)
+
+    @admin.action(description=_("Test connection"), permissions=["import"])
+    def test_connection(self, request, queryset):
+        for connection in queryset:
+            try:
+                result = connection_test(connection=connection)
+            except (MarketplaceError, ValueError) as error:
+                self.message_user(request, f"{connection}: {error}", messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("%(c)s: connected to %(shop)s.") % {"c": connection, "shop": result},
+                    messages.SUCCESS,
+                )
+
+    # --- connecting a shop ------------------------------------------------------------------
+    def get_urls(self):
+        return [
+            path(
+                "<int:object_id>/connect/",
+                self.admin_site.admin_view(self.connect_view),
+                name="imports_channelconnection_connect",
+            ),
+            *super().get_urls(),
+        ]
+
+    def connect_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        connection = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if not self.has_change_permission(request, connection):
+            raise PermissionDenied
+        callback = request.build_absolute_uri(
+            reverse("imports:oauth_callback", args=[connection.platform])
+        )
+        url, state = connection_authorization_start(connection=connection, redirect_uri=callback)
+        states = request.session.get(OAUTH_SESSION_KEY, {})
+        states[state] = connection.pk
+        request.session[OAUTH_SESSION_KEY] = dict(list(states.items())[-10:])
+        return redirect(url)
+
+
+class ImportJobEventInline(admin.TabularInline):
+    model = ImportJobEvent
+    fields = ("created_at", "level", "message", "platform_product_id", "error_type")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ("-id",)
+    verbose_name_plural = _("Log (newest first)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # The newest 200 lines; the full log stays in the table.
+        queryset = super().get_queryset(request)
+        job_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        if job_id:
+            newest = list(
+                queryset.filter(job_id=job_id).order_by("-id").values_list("id", flat=True)[:200]
+            )
+            queryset = queryset.filter(id__in=newest)
+        return queryset
 
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyScopedAdmin):
     list_display = (
         "__str__",
-        "organization",
-        "platform",
+        "connection",
+        "mode",
         "status",
+        "stage",
+        "progress",
+        "failed_count",
+        "api_calls",
         "started_at",
         "finished_at",
-        "created_at",
     )
-    list_filter = ("platform", "status")
-    list_select_related = ("organization",)
+    list_filter = ("platform", "status", "mode", "dry_run")
+    list_select_related = ("connection", "organization")
+    inlines = [ImportJobEventInline]
+    change_form_template = "admin/imports/importjob/change_form.html"
+    fields = (
+        "organization",
+        "connection",
+        "platform",
+        "mode",
+        "dry_run",
+        "updated_since",
+        "status",
+        "stage",
+        "total",
+        "listed_count",
+        "fetched_count",
+        "stored_count",
+        "failed_count",
+        "api_calls",
+        "attempts",
+        "started_by",
+        "started_at",
+        "heartbeat_at",
+        "finished_at",
+        "error_type",
+        "error_message",
+        "task_id",
+        "checkpoint_pretty",
+    )
+    readonly_fields = fields
+    actions = ["cancel_jobs", "resume_jobs"]
+
+    @admin.display(description=_("Progress"))
+    def progress(self, obj: ImportJob) -> str:
+        data = import_job_progress(obj)
+        if data["percent"] is None:
+            return "—"
+        return f"{data['processed']}/{data['total']} ({data['percent']:.0f}%)"
+
+    @admin.display(description=_("Checkpoint"))
+    def checkpoint_pretty(self, obj: ImportJob) -> str:
+        return pretty_json(obj.checkpoint) if obj.checkpoint else "—"
+
+    def _may_run(self, request: HttpRequest, job: ImportJob | None = None) -> bool:
+        return self._has_role(request, (Role.OWNER, Role.MERCHANDISER), job)
+
+    def has_run_permission(self, request: HttpRequest) -> bool:
+        return self._may_run(request)
+
+    @admin.action(description=_("Cancel selected imports"), permissions=["run"])
+    def cancel_jobs(self, request, queryset):
+        for job in queryset:
+            if self._may_run(request, job):
+                import_job_cancel(job=job)
+        self.message_user(request, _("Cancel requested."), messages.SUCCESS)
+
+    @admin.action(
+        description=_("Resume selected imports from their checkpoint"), permissions=["run"]
+    )
+    def resume_jobs(self, request, queryset):
+        for job in queryset:
+            if not self._may_run(request, job):
+                continue
+            try:
+                import_job_resume(job=job)
+            except ImportRefused as refusal:
+                self.message_user(request, str(refusal), messages.WARNING)
+            else:
+                self.message_user(
+                    request, _("Import #%(id)s queued again.") % {"id": job.pk}, messages.SUCCESS
+                )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/progress/",
+                view(self.progress_view),
+                name="imports_importjob_progress",
+            ),
+            path(
+                "<int:object_id>/cancel/", view(self.cancel_view), name="imports_importjob_cancel"
+            ),
+            *super().get_urls(),
+        ]
+
+    def progress_view(self, request: HttpRequest, object_id: int) -> JsonResponse:
+        job = get_object_or_404(self.get_queryset(request), pk=object_id)
+        return JsonResponse(import_job_progress(job))
+
+    def cancel_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        job = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method != "POST" or not self._may_run(request, job):
+            raise PermissionDenied
+        import_job_cancel(job=job)
+        self.message_user(
+            request,
+            _("Cancel requested: the import stops after the current page."),
+            messages.SUCCESS,
+        )
+        return redirect("admin:imports_importjob_change", job.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {**(extra_context or {}), "may_run": self._may_run(request)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
 
 class HasErrorsFilter(admin.SimpleListFilter):

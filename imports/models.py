@@ -8,10 +8,94 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MasterProduct, Organization, Platform, TimeStampedModel
+from imports.encryption import EncryptedTextField
+
+ACTIVE_JOB_STATUSES = ("queued", "running")
+
+
+class ChannelConnection(TimeStampedModel):
+    """One seller shop on one marketplace, with the app credentials and tokens to read it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for authorization")
+        ACTIVE = "active", _("Active")
+        NEEDS_REAUTHORIZATION = "needs_reauthorization", _("Needs re-authorization")
+        DISABLED = "disabled", _("Disabled")
+
+    SECRET_FIELDS = ("partner_key", "app_secret", "access_token", "refresh_token")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="connections"
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    name = models.CharField(_("name"), max_length=120)
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.PENDING
+    )
+    base_url = models.URLField(
+        _("API base URL"),
+        help_text=_(
+            "Shopee: https://partner.shopeemobile.com; "
+            "TikTok Shop: https://open-api.tiktokglobalshop.com"
+        ),
+    )
+    auth_base_url = models.URLField(
+        _("token host URL"),
+        blank=True,
+        help_text=_("TikTok Shop only: https://auth.tiktok-shops.com"),
+    )
+    authorize_url = models.URLField(
+        _("seller authorization page"),
+        blank=True,
+        help_text=_("TikTok Shop only: https://services.tiktokshop.com/open/authorize"),
+    )
+    # Shopee app credentials
+    partner_id = models.BigIntegerField(_("partner id"), null=True, blank=True)
+    partner_key = EncryptedTextField(_("partner key"), blank=True)
+    # TikTok Shop app credentials
+    app_key = models.CharField(_("app key"), max_length=100, blank=True)
+    app_secret = EncryptedTextField(_("app secret"), blank=True)
+    service_id = models.CharField(_("service id"), max_length=100, blank=True)
+    # The shop
+    shop_id = models.CharField(_("shop id"), max_length=64, blank=True)
+    shop_cipher = models.CharField(_("shop cipher"), max_length=200, blank=True)
+    shop_name = models.CharField(_("shop name"), max_length=200, blank=True)
+    access_token = EncryptedTextField(_("access token"), blank=True)
+    refresh_token = EncryptedTextField(_("refresh token"), blank=True)
+    access_token_expires_at = models.DateTimeField(_("access token expires"), null=True, blank=True)
+    refresh_token_expires_at = models.DateTimeField(
+        _("refresh token expires"), null=True, blank=True
+    )
+    rate_limit_qps = models.DecimalField(
+        _("rate limit (calls/s)"),
+        max_digits=6,
+        decimal_places=2,
+        default=10,
+        help_text=_("Calls per second this connection may make to the platform."),
+    )
+    concurrency = models.PositiveSmallIntegerField(
+        _("parallel calls"),
+        default=4,
+        help_text=_("Detail calls in flight at once (still within the rate limit)."),
+    )
+    last_error = models.TextField(_("last error"), blank=True)
+
+    class Meta:
+        ordering = ["organization__name", "name"]
+        verbose_name = _("channel connection")
+        verbose_name_plural = _("channel connections")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "name"], name="channel_connections_unique_org_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_platform_display()})"
 
 
 class ImportJob(TimeStampedModel):
-    """One run of pulling a shop's listings into the raw store (extended by the import issue)."""
+    """One run of pulling a shop's listings into the raw store."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -21,13 +105,61 @@ class ImportJob(TimeStampedModel):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    class Mode(models.TextChoices):
+        FULL = "full", _("Full")
+        INCREMENTAL = "incremental", _("Incremental")
+
+    class Stage(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        PLANNING = "planning", _("Planning")
+        FETCHING = "fetching", _("Fetching")
+        DONE = "done", _("Done")
+
+    FINISHED = (Status.SUCCEEDED, Status.PARTIALLY_FAILED, Status.FAILED, Status.CANCELLED)
+
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    connection = models.ForeignKey(
+        ChannelConnection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
     )
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
     )
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.PENDING
+    )
+    mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.FULL)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    updated_since = models.DateTimeField(
+        _("changes since"),
+        null=True,
+        blank=True,
+        help_text=_("Incremental imports fetch listings updated after this moment."),
+    )
+    total = models.PositiveIntegerField(_("listings to fetch"), null=True, blank=True)
+    listed_count = models.PositiveIntegerField(_("listed"), default=0)
+    fetched_count = models.PositiveIntegerField(_("fetched"), default=0)
+    stored_count = models.PositiveIntegerField(_("stored"), default=0)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0)
+    api_calls = models.PositiveIntegerField(_("API calls"), default=0)
+    checkpoint = models.JSONField(_("checkpoint"), default=dict, blank=True)
+    reference_data = models.JSONField(
+        _("reference data"),
+        default=dict,
+        blank=True,
+        help_text=_("Shop-level data the records refer to (categories, limits)."),
+    )
+    cancel_requested = models.BooleanField(_("cancel requested"), default=False)
+    error_type = models.CharField(_("error type"), max_length=40, blank=True)
+    error_message = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("runs"), default=0)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -36,6 +168,7 @@ class ImportJob(TimeStampedModel):
         related_name="+",
     )
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:
@@ -44,10 +177,52 @@ class ImportJob(TimeStampedModel):
         verbose_name_plural = _("import jobs")
         indexes = [
             models.Index(fields=["organization", "-created_at"], name="import_jobs_org_created"),
+            models.Index(fields=["connection", "status"], name="import_jobs_connection"),
+        ]
+        constraints = [
+            # One active job per connection, enforced by the database itself.
+            models.UniqueConstraint(
+                fields=["connection"],
+                condition=Q(status__in=ACTIVE_JOB_STATUSES),
+                name="import_jobs_one_active_per_connection",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} import #{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in self.FINISHED
+
+    @property
+    def processed(self) -> int:
+        return self.stored_count + self.failed_count
+
+
+class ImportJobEvent(models.Model):
+    """A line of a job's log; errors carry the listing and the reason."""
+
+    class Level(models.TextChoices):
+        INFO = "info", _("Info")
+        WARNING = "warning", _("Warning")
+        ERROR = "error", _("Error")
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="events")
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.INFO)
+    message = models.TextField(_("message"))
+    platform_product_id = models.CharField(_("listing"), max_length=64, blank=True)
+    error_type = models.CharField(_("error type"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["job", "id"]
+        verbose_name = _("import job event")
+        verbose_name_plural = _("import job events")
+        indexes = [models.Index(fields=["job", "level"], name="import_events_job_level")]
+
+    def __str__(self) -> str:
+        return f"[{self.level}] {self.message[:80]}"
 
 
 class RawImportRecord(models.Model):

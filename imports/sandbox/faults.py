@@ -25,6 +25,7 @@ class FaultConfig:
     latency_ms: float = 0.0
     qps: float = 0.0  # 0: no limit
     slow_seconds: float = 5.0
+    retry_after: float = 1.0  # what an injected 429 tells the client to wait
     rate_limit: float = 0.0
     server_error: float = 0.0
     busy: float = 0.0

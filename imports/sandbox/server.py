@@ -185,7 +185,7 @@ class MarketplaceSandbox:
         if fault in ("rate_limit", "server_error", "busy"):
             response = platform_api.fault_response(fault)
             if fault == "rate_limit":
-                response.headers["Retry-After"] = "1"
+                response.headers["Retry-After"] = str(round(config.retry_after))
             return response
         if fault == "drop":
             raise DropConnection

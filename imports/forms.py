@@ -1,0 +1,81 @@
+"""Admin forms for connections: secrets are write-only."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from imports.models import ChannelConnection
+
+SECRETS = ("partner_key", "app_secret")
+SECRET_HELP = _("Write-only: leave empty to keep the stored value.")
+
+
+class ChannelConnectionForm(forms.ModelForm):
+    base_url = forms.URLField(label=_("API base URL"), assume_scheme="https")
+    auth_base_url = forms.URLField(label=_("Token host URL"), required=False, assume_scheme="https")
+    authorize_url = forms.URLField(
+        label=_("Seller authorization page"), required=False, assume_scheme="https"
+    )
+    partner_key = forms.CharField(
+        label=_("Partner key"),
+        required=False,
+        help_text=SECRET_HELP,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+    app_secret = forms.CharField(
+        label=_("App secret"),
+        required=False,
+        help_text=SECRET_HELP,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+    )
+
+    class Meta:
+        model = ChannelConnection
+        fields = [
+            "organization",
+            "platform",
+            "name",
+            "base_url",
+            "auth_base_url",
+            "authorize_url",
+            "partner_id",
+            "partner_key",
+            "app_key",
+            "app_secret",
+            "service_id",
+            "shop_id",
+            "shop_cipher",
+            "rate_limit_qps",
+            "concurrency",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Kept aside before the form writes its (empty) secret fields onto the instance.
+        self._stored_secrets = {name: getattr(self.instance, name) for name in SECRETS}
+
+    def clean(self):
+        cleaned = super().clean()
+        platform = cleaned.get("platform")
+        stored = self._stored_secrets
+        if platform == "shopee":
+            if not cleaned.get("partner_id"):
+                self.add_error("partner_id", _("Shopee connections need the partner id."))
+            if not (cleaned.get("partner_key") or stored["partner_key"]):
+                self.add_error("partner_key", _("Shopee connections need the partner key."))
+        elif platform == "tiktokshop":
+            if not cleaned.get("app_key"):
+                self.add_error("app_key", _("TikTok Shop connections need the app key."))
+            if not (cleaned.get("app_secret") or stored["app_secret"]):
+                self.add_error("app_secret", _("TikTok Shop connections need the app secret."))
+        return cleaned
+
+    def save(self, commit: bool = True) -> ChannelConnection:
+        connection = super().save(commit=False)
+        for name in SECRETS:
+            if not self.cleaned_data.get(name):  # empty means: keep what is stored
+                setattr(connection, name, self._stored_secrets[name])
+        if commit:
+            connection.save()
+        return connection

@@ -1,0 +1,347 @@
+"""Running one import job: plan, fetch page by page, checkpoint, resume, cancel.
+
+Each page's raw records and the job's checkpoint and counts are written in one transaction, so
+a run killed at any point resumes from the last committed page and ends with the same raw store.
+A PostgreSQL advisory lock keeps two workers from running the same job at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from catalog.models import Platform
+from imports.clients.errors import ErrorType, MarketplaceError
+from imports.clients.shopee import ShopeeClient
+from imports.clients.tiktok import TikTokShopClient
+from imports.connections import client_for
+from imports.models import ChannelConnection, ImportJob, ImportJobEvent
+from imports.pipeline.fetch import (
+    Fetcher,
+    Page,
+    PagingCapReached,
+    ShopeeFetcher,
+    TikTokFetcher,
+    Window,
+)
+from imports.pipeline.raw_store import raw_records_upsert
+
+logger = logging.getLogger("imports.pipeline")
+
+ADVISORY_LOCK_NAMESPACE = 0x5E7C  # keeps our advisory lock keys apart from anyone else's
+
+
+class JobCancelled(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def job_lock(job_id: int, wait_seconds: float = 10.0) -> Iterator[bool]:
+    """Hold the job's advisory lock for the run (False: another live worker holds it).
+
+    A killed worker's lock goes when PostgreSQL notices its connection is gone, which can take
+    a moment: wait a little before concluding someone else runs the job.
+    """
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, job_id])
+            acquired = bool(cursor.fetchone()[0])
+        if acquired or time.monotonic() >= deadline:
+            break
+        time.sleep(0.5)
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, job_id]
+                )
+
+
+def job_log(
+    job: ImportJob, message: str, level: str = ImportJobEvent.Level.INFO, **fields: str
+) -> None:
+    ImportJobEvent.objects.create(job=job, level=level, message=message, **fields)
+    logger.log(
+        logging.ERROR if level == "error" else logging.INFO, "import job %s: %s", job.pk, message
+    )
+
+
+def fetcher_for(connection_row: ChannelConnection, on_call: Callable[[str], None]) -> Fetcher:
+    client = client_for(connection_row, on_call=on_call)
+    if connection_row.platform == Platform.SHOPEE:
+        assert isinstance(client, ShopeeClient)
+        return ShopeeFetcher(client, concurrency=connection_row.concurrency)
+    assert isinstance(client, TikTokShopClient)
+    return TikTokFetcher(client, concurrency=connection_row.concurrency)
+
+
+class CallCounter:
+    def __init__(self) -> None:
+        self.count = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, endpoint: str) -> None:
+        with self._lock:
+            self.count += 1
+
+    def take(self) -> int:
+        with self._lock:
+            taken, self.count = self.count, 0
+        return taken
+
+
+class ImportRunner:
+    def __init__(
+        self,
+        job: ImportJob,
+        *,
+        progress: Callable[[ImportJob], None] | None = None,
+        fetcher: Fetcher | None = None,
+    ) -> None:
+        self.job = job
+        self.progress = progress or (lambda job: None)
+        self.calls = CallCounter()
+        self.fetcher = fetcher or fetcher_for(job.connection, self.calls)
+
+    # --- the run ----------------------------------------------------------------------------
+    def run(self) -> ImportJob:
+        job = self.job
+        with job_lock(job.pk) as acquired:
+            if not acquired:
+                logger.info("import job %s is already running elsewhere", job.pk)
+                return job
+            job.refresh_from_db()
+            if job.is_finished:
+                return job
+            self._start()
+            try:
+                self._plan()
+                self._fetch()
+            except JobCancelled:
+                self._finish(ImportJob.Status.CANCELLED, "cancelled on request")
+            except MarketplaceError as error:
+                self._fail(error.error_type, str(error), reauthorize=error.reauthorize)
+            except Exception as error:  # a bug: keep the job readable, re-raise for the worker
+                self._fail(
+                    ErrorType.DATABASE_ERROR
+                    if "Database" in type(error).__name__
+                    else "internal_error",
+                    f"{type(error).__name__}: {error}",
+                )
+                raise
+            else:
+                status = (
+                    ImportJob.Status.PARTIALLY_FAILED
+                    if job.failed_count
+                    else ImportJob.Status.SUCCEEDED
+                )
+                self._finish(status, self._summary())
+        return job
+
+    def _start(self) -> None:
+        job = self.job
+        now = timezone.now()
+        resumed = bool(job.checkpoint)
+        job.status = ImportJob.Status.RUNNING
+        job.started_at = job.started_at or now
+        job.heartbeat_at = now
+        job.attempts += 1
+        job.save(update_fields=["status", "started_at", "heartbeat_at", "attempts", "updated_at"])
+        if resumed:
+            job_log(
+                job,
+                f"Resuming from checkpoint (window {job.checkpoint.get('window', 0) + 1}"
+                f" of {len(job.checkpoint.get('windows', []))}).",
+            )
+        else:
+            mode = "incremental" if job.mode == ImportJob.Mode.INCREMENTAL else "full"
+            since = (
+                f" of changes since {job.updated_since:%Y-%m-%d %H:%M}"
+                if (job.updated_since)
+                else ""
+            )
+            job_log(job, f"Started {mode} import{since}" + (" (dry run)" if job.dry_run else ""))
+        self.progress(job)
+
+    def _plan(self) -> None:
+        job = self.job
+        if job.checkpoint.get("windows") is not None:
+            return
+        job.stage = ImportJob.Stage.PLANNING
+        job.save(update_fields=["stage", "updated_at"])
+        until = int(timezone.now().timestamp())
+        since = int(job.updated_since.timestamp()) if job.updated_since else None
+        windows = self.fetcher.plan(since, until)
+        job.reference_data = self.fetcher.reference_data()
+        job.checkpoint = {
+            "windows": [w.as_list() for w in windows],
+            "window": 0,
+            "cursor": None,
+            "until": until,
+        }
+        job.total = sum(w.total for w in windows)
+        job.listed_count = 0
+        job.api_calls += self.calls.take()
+        job.save(
+            update_fields=[
+                "reference_data",
+                "checkpoint",
+                "total",
+                "listed_count",
+                "api_calls",
+                "updated_at",
+            ]
+        )
+        job_log(job, f"Planned {len(windows)} update-time window(s), {job.total} listing(s).")
+
+    def _fetch(self) -> None:
+        job = self.job
+        job.stage = ImportJob.Stage.FETCHING
+        job.save(update_fields=["stage", "updated_at"])
+        while job.checkpoint["window"] < len(job.checkpoint["windows"]):
+            window = Window(*job.checkpoint["windows"][job.checkpoint["window"]])
+            try:
+                for page in self.fetcher.pages(window, job.checkpoint.get("cursor")):
+                    self._commit_page(page)
+                    if self._cancel_requested():
+                        raise JobCancelled
+            except PagingCapReached as reached:
+                self._split_window(window, reached.reached)
+        job.stage = ImportJob.Stage.DONE
+        job.save(update_fields=["stage", "updated_at"])
+
+    def _split_window(self, window: Window, cap: int) -> None:
+        """The platform's paging cap is lower than planned: redo this window in smaller ones."""
+        job = self.job
+        smaller = self.fetcher.plan(window.time_from, window.time_to, cap=max(1, cap))
+        position = job.checkpoint["window"]
+        windows = job.checkpoint["windows"]
+        job.checkpoint = {
+            **job.checkpoint,
+            "cursor": None,
+            "windows": windows[:position]
+            + [w.as_list() for w in smaller]
+            + windows[position + 1 :],
+        }
+        job.api_calls += self.calls.take()
+        job.save(update_fields=["checkpoint", "api_calls", "updated_at"])
+        job_log(
+            job,
+            f"The platform stopped paging at {cap}: window split into {len(smaller)}.",
+            ImportJobEvent.Level.WARNING,
+        )
+
+    def _commit_page(self, page: Page) -> None:
+        job = self.job
+        checkpoint = dict(job.checkpoint)
+        if page.next_cursor is None:
+            checkpoint["window"] += 1
+            checkpoint["cursor"] = None
+        else:
+            checkpoint["cursor"] = page.next_cursor
+        with transaction.atomic():
+            stored = (
+                len(page.records)
+                if job.dry_run
+                else raw_records_upsert(job=job, records=page.records)
+            )
+            ImportJobEvent.objects.bulk_create(
+                [
+                    ImportJobEvent(
+                        job=job,
+                        level=ImportJobEvent.Level.ERROR,
+                        message=failure.message[:2000],
+                        error_type=failure.error_type,
+                        platform_product_id=failure.platform_product_id,
+                    )
+                    for failure in page.failures
+                ]
+            )
+            job.checkpoint = checkpoint
+            job.listed_count += page.listed
+            job.fetched_count += len(page.records)
+            job.stored_count += stored
+            job.failed_count += len(page.failures)
+            job.api_calls += self.calls.take()
+            job.heartbeat_at = timezone.now()
+            job.save(
+                update_fields=[
+                    "checkpoint",
+                    "listed_count",
+                    "fetched_count",
+                    "stored_count",
+                    "failed_count",
+                    "api_calls",
+                    "heartbeat_at",
+                    "updated_at",
+                ]
+            )
+        self.progress(job)
+
+    def _cancel_requested(self) -> bool:
+        return ImportJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
+
+    # --- endings ----------------------------------------------------------------------------
+    def _summary(self) -> str:
+        job = self.job
+        verb = "would store" if job.dry_run else "stored"
+        return (
+            f"Listed {job.listed_count}, fetched {job.fetched_count}, {verb} "
+            f"{job.stored_count}, failed {job.failed_count} in {job.api_calls} API calls."
+        )
+
+    def _finish(self, status: str, message: str) -> None:
+        job = self.job
+        job.status = status
+        job.finished_at = timezone.now()
+        job.api_calls += self.calls.take()
+        job.save(update_fields=["status", "finished_at", "api_calls", "updated_at"])
+        level = (
+            ImportJobEvent.Level.INFO
+            if status == ImportJob.Status.SUCCEEDED
+            else ImportJobEvent.Level.WARNING
+        )
+        job_log(job, message, level)
+        if status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.PARTIALLY_FAILED):
+            ChannelConnection.objects.filter(pk=job.connection_id).update(last_error="")
+        self.progress(job)
+
+    def _fail(self, error_type: str, message: str, reauthorize: bool = False) -> None:
+        job = self.job
+        job.status = ImportJob.Status.FAILED
+        job.error_type = str(error_type)
+        job.error_message = message
+        job.finished_at = timezone.now()
+        job.api_calls += self.calls.take()
+        job.save(
+            update_fields=[
+                "status",
+                "error_type",
+                "error_message",
+                "finished_at",
+                "api_calls",
+                "updated_at",
+            ]
+        )
+        job_log(job, f"Failed: {message}", ImportJobEvent.Level.ERROR, error_type=str(error_type))
+        update: dict[str, Any] = {"last_error": message[:2000]}
+        if reauthorize:
+            update["status"] = ChannelConnection.Status.NEEDS_REAUTHORIZATION
+        ChannelConnection.objects.filter(pk=job.connection_id).update(**update)
+        self.progress(job)
+
+
+def stale_before() -> Any:
+    return timezone.now() - timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
