@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.admin_base import OrganizationScopedAdmin, pretty_json
 from catalog.forms import MasterProductAdminForm
+from catalog.matching import normalize_sku
 from catalog.models import (
     SEARCH_CONFIG,
     MasterProduct,
@@ -21,15 +26,19 @@ from catalog.models import (
     Organization,
     Platform,
     PlatformMapping,
+    SkuRule,
 )
 from catalog.money import format_rupiah
 from catalog.selectors import (
     Role,
     organization_ids_for_user,
+    organizations_for_user,
     product_has_mappings,
     product_listed_on,
+    product_platform_differences,
+    sku_rules_for,
 )
-from catalog.services import product_save_edit, products_set_status
+from catalog.services import product_save_edit, products_set_status, sku_rules_apply
 
 QUALITY_TIERS = {
     "good": (80, 100),
@@ -183,6 +192,7 @@ class MasterProductAdmin(OrganizationScopedAdmin):
         "image_previews",
         "quality_score",
         "quality_report",
+        "platform_differences",
         "created_at",
         "updated_at",
     )
@@ -200,7 +210,10 @@ class MasterProductAdmin(OrganizationScopedAdmin):
         (_("Images"), {"fields": ("images", "image_previews")}),
         (_("Variants"), {"fields": ("variants",)}),
         (_("Quality"), {"fields": ("quality_score", "quality_report")}),
-        (_("Imports"), {"fields": ("locked_fields", "created_at", "updated_at")}),
+        (
+            _("Imports"),
+            {"fields": ("locked_fields", "platform_differences", "created_at", "updated_at")},
+        ),
     )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
@@ -285,6 +298,34 @@ class MasterProductAdmin(OrganizationScopedAdmin):
                     "2px solid #417690" if image.get("primary") else "1px solid #ccc",
                 )
                 for image in images
+            ),
+        )
+
+    @admin.display(description=_("Where the platforms now differ"))
+    def platform_differences(self, obj: MasterProduct) -> str:
+        rows = product_platform_differences(obj)
+        if not rows:
+            return _("No differences: the product matches its listings.")
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead>"
+            "<tbody>{}</tbody></table>",
+            _("Field"),
+            _("Here"),
+            _("On the platform"),
+            _("Listing"),
+            format_html_join(
+                "",
+                "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        row["field"],
+                        " 🔒" if row["locked"] else "",
+                        row["master"],
+                        row["platform"],
+                        row["listing"],
+                    )
+                    for row in rows
+                ),
             ),
         )
 
@@ -386,3 +427,65 @@ class OrganizationAdmin(OrganizationScopedAdmin):
 
     def get_list_filter(self, request):
         return ()
+
+
+class SkuRuleTestForm(forms.Form):
+    organization = forms.ModelChoiceField(queryset=Organization.objects.none())
+    skus = forms.CharField(
+        label=_("SKUs to try"),
+        widget=forms.Textarea(attrs={"rows": 8, "cols": 40}),
+        help_text=_("One per line, as they appear on your listings."),
+    )
+
+
+@admin.register(SkuRule)
+class SkuRuleAdmin(OrganizationScopedAdmin):
+    list_display = ("organization", "position", "action", "value", "replacement", "enabled")
+    list_editable = ("position", "enabled")
+    list_filter = ("action", "enabled")
+    list_select_related = ("organization",)
+    change_list_template = "admin/catalog/skurule/change_list.html"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = sku_rules_apply(organization_id=obj.organization_id)
+        self.message_user(
+            request, _("SKUs re-normalized: %(n)d product(s) changed.") % {"n": changed}
+        )
+
+    def delete_model(self, request, obj):
+        organization_id = obj.organization_id
+        super().delete_model(request, obj)
+        sku_rules_apply(organization_id=organization_id)
+
+    def get_urls(self):
+        return [
+            path("test/", self.admin_site.admin_view(self.test_view), name="catalog_skurule_test"),
+            *super().get_urls(),
+        ]
+
+    def test_view(self, request: HttpRequest):
+        """Preview what the organization's rules make of sample SKUs (writes nothing)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        form = SkuRuleTestForm(request.POST or None)
+        form.fields["organization"].queryset = organizations_for_user(user=request.user)
+        results = []
+        if request.method == "POST" and form.is_valid():
+            rules = sku_rules_for(form.cleaned_data["organization"].pk)
+            results = [
+                (line.strip(), normalize_sku(line, rules))
+                for line in form.cleaned_data["skus"].splitlines()
+                if line.strip()
+            ]
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "results": results,
+            "title": _("Test SKU rules"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/catalog/skurule/test.html", context)
+
+
+from catalog.admin_review import MatchReviewAdmin  # noqa: E402,F401 - registers the queue

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 
+from catalog.matching import normalize_sku
 from catalog.models import MasterProduct, Membership, Organization, Platform, PlatformMapping
 from imports.sandbox.products import ProductSpec, product_spec
 
@@ -50,6 +51,8 @@ def _product_from_spec(organization: Organization, spec: ProductSpec) -> MasterP
     return MasterProduct(
         organization=organization,
         sku=spec.sku,
+        sku_normalized=normalize_sku(spec.sku),
+        variant_skus=sorted({normalize_sku(v.sku) for v in spec.variants}),
         name=spec.title,
         short_description=spec.description[1],
         full_description="\n\n".join(spec.description),

@@ -109,6 +109,20 @@ class MasterProduct(TimeStampedModel):
         Organization, on_delete=models.PROTECT, related_name="products"
     )
     sku = models.CharField(_("SKU"), max_length=100)
+    sku_normalized = models.CharField(
+        _("normalized SKU"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("The SKU after the organization's SKU rules; what matching compares."),
+    )
+    variant_skus = ArrayField(
+        models.CharField(max_length=100),
+        default=list,
+        blank=True,
+        editable=False,
+        help_text=_("Normalized variant SKUs, for variant-level matching."),
+    )
     name = models.CharField(_("name"), max_length=255)
     short_description = models.TextField(_("short description"), blank=True)
     full_description = models.TextField(_("full description"), blank=True)
@@ -208,7 +222,13 @@ class MasterProduct(TimeStampedModel):
             GinIndex(fields=["search_vector"], name="master_products_search_gin"),
             GinIndex(fields=["tags"], name="master_products_tags_gin"),
             GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="master_products_name_trgm"),
+            # Title matching looks only at products priced like the listing (within 10%).
+            models.Index(fields=["organization", "base_price"], name="master_products_org_price"),
             models.Index(fields=["sku"], name="master_products_sku"),
+            models.Index(
+                fields=["organization", "sku_normalized"], name="master_products_org_sku_norm"
+            ),
+            GinIndex(fields=["variant_skus"], name="master_products_variant_skus"),
             models.Index(
                 fields=["organization", "-updated_at"], name="master_products_org_updated"
             ),
@@ -226,6 +246,15 @@ class MasterProduct(TimeStampedModel):
                 return str(image.get("url", ""))
         first = (self.images or [None])[0]
         return str(first.get("url", "")) if isinstance(first, dict) else ""
+
+
+class ListingStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    REVIEWING = "reviewing", _("In review")
+    DRAFT = "draft", _("Draft")
+    BANNED = "banned", _("Banned")
+    DELETED = "deleted", _("Deleted")
 
 
 class PlatformMapping(TimeStampedModel):
@@ -258,6 +287,33 @@ class PlatformMapping(TimeStampedModel):
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     platform_product_id = models.CharField(_("platform product id"), max_length=64)
     platform_shop_id = models.CharField(_("platform shop id"), max_length=64, blank=True)
+    platform_title = models.CharField(_("listing title"), max_length=300, blank=True)
+    platform_sku = models.CharField(_("listing SKU"), max_length=100, blank=True)
+    listing_status = models.CharField(
+        _("listing status"),
+        max_length=20,
+        choices=ListingStatus.choices,
+        default=ListingStatus.ACTIVE,
+    )
+    listing_platforms = ArrayField(
+        models.CharField(max_length=20),
+        default=list,
+        blank=True,
+        help_text=_("Where the listing is live: shopee, tiktokshop, tokopedia."),
+    )
+    is_source = models.BooleanField(
+        _("source of the product"),
+        default=False,
+        help_text=_("Imports update the master product's fields from this listing."),
+    )
+    content_hash = models.CharField(_("payload hash"), max_length=64, blank=True)
+    platform_updated_at = models.DateTimeField(_("updated on the platform"), null=True, blank=True)
+    variant_links = models.JSONField(
+        _("variant links"),
+        default=list,
+        blank=True,
+        help_text=_("Platform variant id and SKU to master variant SKU."),
+    )
     platform_data = models.JSONField(_("platform data"), default=dict, blank=True)
     platform_price = models.DecimalField(
         _("platform price"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
@@ -325,7 +381,41 @@ class PlatformMapping(TimeStampedModel):
             models.Index(
                 fields=["organization", "-updated_at"], name="platform_mappings_org_updated"
             ),
+            models.Index(
+                fields=["organization", "platform", "platform_sku"], name="platform_mappings_sku"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_platform_display()} {self.platform_product_id}"
+
+
+class SkuRule(TimeStampedModel):
+    """One step of an organization's SKU normalization, applied in `position` order."""
+
+    class Action(models.TextChoices):
+        STRIP_PREFIX = "strip_prefix", _("Strip prefix")
+        STRIP_SUFFIX = "strip_suffix", _("Strip suffix")
+        REMOVE = "remove", _("Remove characters")
+        REPLACE = "replace", _("Replace text")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="sku_rules"
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    value = models.CharField(
+        _("text"),
+        max_length=50,
+        help_text=_("The prefix, suffix, characters or text the rule acts on."),
+    )
+    replacement = models.CharField(_("replace with"), max_length=50, blank=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+
+    class Meta:
+        ordering = ["organization", "position", "id"]
+        verbose_name = _("SKU rule")
+        verbose_name_plural = _("SKU rules")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} '{self.value}'"

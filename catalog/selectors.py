@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, QuerySet
@@ -44,3 +45,66 @@ def products_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[Mas
     if getattr(user, "is_superuser", False):
         return products
     return products.filter(organization_id__in=organization_ids_for_user(user=user))
+
+
+def sku_rules_for(organization_id: int) -> tuple:
+    """The organization's enabled SKU rules, in order, as pure values for matching."""
+    from catalog.matching import SkuRule as Rule
+    from catalog.models import SkuRule
+
+    return tuple(
+        Rule(action, value, replacement)
+        for action, value, replacement in SkuRule.objects.filter(
+            organization_id=organization_id, enabled=True
+        ).values_list("action", "value", "replacement")
+    )
+
+
+COMPARED_FIELDS = (
+    "name",
+    "base_price",
+    "brand",
+    "weight_kg",
+    "category",
+    "subcategory",
+    "short_description",
+)
+
+
+def product_platform_differences(product: MasterProduct) -> list[dict[str, Any]]:
+    """Fields whose value on a listing (as last imported) differs from the product's."""
+    from decimal import Decimal, InvalidOperation
+
+    rows = []
+    locked = set(product.locked_fields or [])
+    for mapping in product.mappings.all():
+        listing = (mapping.platform_data or {}).get("listing") or {}
+        for name in COMPARED_FIELDS:
+            if name not in listing:
+                continue
+            ours, theirs = getattr(product, name), listing[name]
+            if isinstance(ours, Decimal) or name in ("base_price", "weight_kg"):
+                try:
+                    same = (
+                        ours is not None
+                        and theirs not in (None, "")
+                        and (Decimal(str(ours)) == Decimal(str(theirs)))
+                    )
+                except InvalidOperation:
+                    same = False
+                if ours is None and theirs in (None, ""):
+                    same = True
+            else:
+                same = (ours or "") == (theirs or "")
+            if not same:
+                rows.append(
+                    {
+                        "field": name,
+                        "locked": name in locked,
+                        "master": ours,
+                        "platform": theirs,
+                        "listing": f"{mapping.get_platform_display()} "
+                        f"{mapping.platform_product_id}",
+                    }
+                )
+    return rows

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from catalog.models import MasterProduct
+from catalog.bulk import bulk_update_rows
+from catalog.matching import SkuRule, normalize_sku
+from catalog.models import MasterProduct, PlatformMapping
+from catalog.selectors import sku_rules_for
 
 
 def product_lock_edited_fields(
@@ -25,6 +29,21 @@ def product_lock_edited_fields(
     return product.locked_fields
 
 
+def product_normalize_skus(
+    *, product: MasterProduct, rules: tuple[SkuRule, ...] | None = None
+) -> None:
+    """Recompute what matching compares: the normalized SKU and variant SKUs."""
+    rules = sku_rules_for(product.organization_id) if rules is None else rules
+    product.sku_normalized = normalize_sku(product.sku, rules)
+    product.variant_skus = sorted(
+        {
+            normalize_sku(str(v.get("sku", "")), rules)
+            for v in product.variants or []
+            if isinstance(v, dict) and v.get("sku")
+        }
+    )
+
+
 @transaction.atomic
 def product_save_edit(
     *, product: MasterProduct, edited_fields: Iterable[str], lock: bool = True
@@ -33,9 +52,82 @@ def product_save_edit(
     edited = list(edited_fields)
     if lock and "locked_fields" not in edited:
         product_lock_edited_fields(product=product, edited_fields=edited)
+    product_normalize_skus(product=product)
     product.full_clean()
     product.save()
     return product
+
+
+def sku_rules_apply(*, organization_id: int) -> int:
+    """Re-normalize every product's SKUs after the organization's rules changed."""
+    rules = sku_rules_for(organization_id)
+    changed = []
+    products = MasterProduct.objects.filter(organization_id=organization_id).only(
+        "id", "organization_id", "sku", "variants", "sku_normalized", "variant_skus"
+    )
+    for product in products.iterator(chunk_size=2000):
+        before = (product.sku_normalized, list(product.variant_skus))
+        product_normalize_skus(product=product, rules=rules)
+        if before != (product.sku_normalized, product.variant_skus):
+            changed.append(product)
+    bulk_update_rows(MasterProduct, changed, ["sku_normalized", "variant_skus"])
+    return len(changed)
+
+
+# --- reviewing matches -------------------------------------------------------------------------
+def mapping_confirm(*, mapping: PlatformMapping) -> PlatformMapping:
+    mapping.review_status = PlatformMapping.ReviewStatus.CONFIRMED
+    mapping.save(update_fields=["review_status", "updated_at"])
+    return mapping
+
+
+def mappings_confirm_above(*, mappings: QuerySet[PlatformMapping], confidence: Decimal) -> int:
+    """Confirm every suggestion at or above `confidence`; returns how many."""
+    return mappings.filter(
+        review_status=PlatformMapping.ReviewStatus.NEEDS_REVIEW,
+        match_confidence__gte=confidence,
+    ).update(review_status=PlatformMapping.ReviewStatus.CONFIRMED, updated_at=timezone.now())
+
+
+def mapping_reject(*, mapping: PlatformMapping) -> MasterProduct:
+    """Not the same product: the listing gets a master product of its own."""
+    from catalog.populate import mapping_split
+
+    return mapping_split(mapping=mapping)
+
+
+@transaction.atomic
+def mapping_relink(*, mapping: PlatformMapping, master_product: MasterProduct) -> PlatformMapping:
+    """Link the listing to another master product of the same organization, by hand."""
+    if master_product.organization_id != mapping.organization_id:
+        raise ValueError("a listing can only be linked to a product of its own organization")
+    if master_product.mappings.filter(platform=mapping.platform).exclude(pk=mapping.pk).exists():
+        raise ValueError(
+            f"{master_product.sku} already has a {mapping.get_platform_display()} listing"
+        )
+    old_master = mapping.master_product
+    mapping.master_product = master_product
+    mapping.match_method = PlatformMapping.MatchMethod.MANUAL
+    mapping.match_confidence = None
+    mapping.review_status = PlatformMapping.ReviewStatus.CONFIRMED
+    mapping.is_source = not master_product.mappings.filter(is_source=True).exists()
+    mapping.save(
+        update_fields=[
+            "master_product",
+            "match_method",
+            "match_confidence",
+            "review_status",
+            "is_source",
+            "updated_at",
+        ]
+    )
+    if old_master.pk != master_product.pk and not old_master.mappings.exists():
+        # The product existed only for this listing: archive it rather than delete history.
+        products_set_status(
+            products=MasterProduct.objects.filter(pk=old_master.pk),
+            status=MasterProduct.Status.ARCHIVED,
+        )
+    return mapping
 
 
 def products_set_status(*, products: QuerySet[MasterProduct], status: str) -> list[str]:

@@ -8,7 +8,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from catalog.admin_base import OrganizationScopedAdmin, ReadOnlyScopedAdmin, pretty_json
@@ -25,8 +25,7 @@ from imports.services import (
     import_job_resume,
     import_job_start,
 )
-
-OAUTH_SESSION_KEY = "syncstore_oauth_states"
+from imports.views import OAUTH_SESSION_KEY
 
 
 def _secret_state(value: str) -> str:
@@ -259,32 +258,70 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
     list_select_related = ("connection", "organization")
     inlines = [ImportJobEventInline]
     change_form_template = "admin/imports/importjob/change_form.html"
-    fields = (
-        "organization",
-        "connection",
-        "platform",
-        "mode",
-        "dry_run",
-        "updated_since",
-        "status",
-        "stage",
-        "total",
-        "listed_count",
-        "fetched_count",
-        "stored_count",
-        "failed_count",
-        "api_calls",
-        "attempts",
-        "started_by",
-        "started_at",
-        "heartbeat_at",
-        "finished_at",
-        "error_type",
-        "error_message",
-        "task_id",
-        "checkpoint_pretty",
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "organization",
+                    "connection",
+                    "platform",
+                    "mode",
+                    "dry_run",
+                    "error_policy",
+                    "updated_since",
+                    "status",
+                    "stage",
+                    "error_type",
+                    "error_message",
+                )
+            },
+        ),
+        (
+            _("Fetching"),
+            {
+                "fields": (
+                    "total",
+                    "listed_count",
+                    "fetched_count",
+                    "stored_count",
+                    "failed_count",
+                    "api_calls",
+                )
+            },
+        ),
+        (
+            _("Building the catalog"),
+            {
+                "fields": (
+                    "processed_count",
+                    "created_count",
+                    "updated_count",
+                    "linked_count",
+                    "suggested_count",
+                    "unchanged_count",
+                    "invalid_count",
+                )
+            },
+        ),
+        (_("Field coverage"), {"fields": ("coverage_report",)}),
+        (
+            _("Run"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "attempts",
+                    "started_by",
+                    "started_at",
+                    "heartbeat_at",
+                    "finished_at",
+                    "task_id",
+                    "checkpoint_pretty",
+                ),
+            },
+        ),
     )
-    readonly_fields = fields
+    readonly_fields = tuple(name for _title, options in fieldsets for name in options["fields"])
     actions = ["cancel_jobs", "resume_jobs"]
 
     @admin.display(description=_("Progress"))
@@ -293,6 +330,40 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
         if data["percent"] is None:
             return "—"
         return f"{data['processed']}/{data['total']} ({data['percent']:.0f}%)"
+
+    @admin.display(description=_("Source fields"))
+    def coverage_report(self, obj: ImportJob) -> str:
+        coverage = obj.field_coverage or {}
+        fields = coverage.get("fields") or {}
+        if not fields:
+            return "—"
+        rows = sorted(fields.items(), key=lambda item: (item[1]["coverage"], item[0]))
+        return format_html(
+            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "<th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("%(n)d payloads analysed. Rarely present or often empty fields first.")
+            % {"n": coverage.get("records", 0)},
+            _("Field"),
+            _("Present"),
+            _("Empty"),
+            _("Types"),
+            _("Examples"),
+            format_html_join(
+                "",
+                "<tr><td><code>{}</code></td><td>{}%</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        path,
+                        entry["coverage"],
+                        entry["empty"],
+                        ", ".join(f"{k} {v}" for k, v in entry["types"].items())
+                        + (" ⚠" if entry.get("odd_types") else ""),
+                        " · ".join(entry["examples"]),
+                    )
+                    for path, entry in rows
+                ),
+            ),
+        )
 
     @admin.display(description=_("Checkpoint"))
     def checkpoint_pretty(self, obj: ImportJob) -> str:

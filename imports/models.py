@@ -113,7 +113,13 @@ class ImportJob(TimeStampedModel):
         PENDING = "pending", _("Pending")
         PLANNING = "planning", _("Planning")
         FETCHING = "fetching", _("Fetching")
+        ANALYSING = "analysing", _("Analysing")
+        PROCESSING = "processing", _("Building the catalog")
         DONE = "done", _("Done")
+
+    class ErrorPolicy(models.TextChoices):
+        SKIP = "skip", _("Skip invalid records")
+        REJECT = "reject", _("Reject a batch with invalid records")
 
     FINISHED = (Status.SUCCEEDED, Status.PARTIALLY_FAILED, Status.FAILED, Status.CANCELLED)
 
@@ -136,6 +142,9 @@ class ImportJob(TimeStampedModel):
     )
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.FULL)
     dry_run = models.BooleanField(_("dry run"), default=False)
+    error_policy = models.CharField(
+        _("error policy"), max_length=10, choices=ErrorPolicy.choices, default=ErrorPolicy.SKIP
+    )
     updated_since = models.DateTimeField(
         _("changes since"),
         null=True,
@@ -148,6 +157,20 @@ class ImportJob(TimeStampedModel):
     stored_count = models.PositiveIntegerField(_("stored"), default=0)
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
     api_calls = models.PositiveIntegerField(_("API calls"), default=0)
+    # Building the catalog from the fetched records
+    processed_count = models.PositiveIntegerField(_("processed"), default=0)
+    created_count = models.PositiveIntegerField(_("products created"), default=0)
+    updated_count = models.PositiveIntegerField(_("products updated"), default=0)
+    linked_count = models.PositiveIntegerField(_("linked by SKU"), default=0)
+    suggested_count = models.PositiveIntegerField(_("suggested matches"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    invalid_count = models.PositiveIntegerField(_("invalid"), default=0)
+    field_coverage = models.JSONField(
+        _("field coverage"),
+        default=dict,
+        blank=True,
+        help_text=_("Which source fields the fetched payloads carry, and how often."),
+    )
     checkpoint = models.JSONField(_("checkpoint"), default=dict, blank=True)
     reference_data = models.JSONField(
         _("reference data"),

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Platform
 from catalog.selectors import Role, organization_ids_for_user
-from imports.admin import OAUTH_SESSION_KEY
 from imports.clients.errors import MarketplaceError
 from imports.models import ChannelConnection
 from imports.services import connection_authorization_complete
+
+OAUTH_SESSION_KEY = "syncstore_oauth_states"  # state -> connection id, per browser session
 
 
 def _refuse(message: str) -> HttpResponseBadRequest:

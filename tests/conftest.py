@@ -41,3 +41,13 @@ def owner(organization):
 def merchandiser_client(client, merchandiser):
     client.force_login(merchandiser)
     return client
+
+
+# The sandbox marketplaces and connections to them, for every test package.
+from tests.sandbox_fixtures import (  # noqa: E402,F401
+    fast_retries,
+    make_sandbox,
+    sandbox,
+    shopee_connection,
+    tiktok_connection,
+)

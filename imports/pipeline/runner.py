@@ -20,11 +20,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.models import Platform
+from catalog.populate import PopulateReport, catalog_populate
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.clients.shopee import ShopeeClient
 from imports.clients.tiktok import TikTokShopClient
 from imports.connections import client_for
-from imports.models import ChannelConnection, ImportJob, ImportJobEvent
+from imports.models import ChannelConnection, ImportJob, ImportJobEvent, RawImportRecord
+from imports.pipeline.analyse import CoverageCounter
 from imports.pipeline.fetch import (
     Fetcher,
     Page,
@@ -37,7 +39,16 @@ from imports.pipeline.raw_store import raw_records_upsert
 
 logger = logging.getLogger("imports.pipeline")
 
-ADVISORY_LOCK_NAMESPACE = 0x5E7C  # keeps our advisory lock keys apart from anyone else's
+ADVISORY_LOCK_NAMESPACE = 0x5E7C
+PROCESS_COUNTS = (
+    "processed",
+    "created",
+    "updated",
+    "linked",
+    "suggested",
+    "unchanged",
+    "invalid",
+)  # keeps our advisory lock keys apart from anyone else's
 
 
 class JobCancelled(Exception):
@@ -129,6 +140,8 @@ class ImportRunner:
             try:
                 self._plan()
                 self._fetch()
+                self._analyse()
+                self._process()
             except JobCancelled:
                 self._finish(ImportJob.Status.CANCELLED, "cancelled on request")
             except MarketplaceError as error:
@@ -219,6 +232,67 @@ class ImportRunner:
                         raise JobCancelled
             except PagingCapReached as reached:
                 self._split_window(window, reached.reached)
+
+    def _analyse(self) -> None:
+        """Field coverage over the job's payloads, streamed (never all in memory)."""
+        job = self.job
+        if job.dry_run or job.field_coverage:
+            return
+        job.stage = ImportJob.Stage.ANALYSING
+        job.save(update_fields=["stage", "updated_at"])
+        counter = CoverageCounter()
+        payloads = RawImportRecord.objects.filter(import_job=job).values_list("raw_data", flat=True)
+        for payload in payloads.iterator(chunk_size=500):
+            counter.add(payload)
+        job.field_coverage = counter.report()
+        job.save(update_fields=["field_coverage", "updated_at"])
+        self.progress(job)
+
+    def _process(self) -> None:
+        """Build the master catalog from this job's records (resumable: unprocessed only)."""
+        job = self.job
+        if job.dry_run:
+            job.stage = ImportJob.Stage.DONE
+            job.save(update_fields=["stage", "updated_at"])
+            return
+        job.stage = ImportJob.Stage.PROCESSING
+        job.save(update_fields=["stage", "updated_at"])
+        start = {name: getattr(job, f"{name}_count") for name in PROCESS_COUNTS}
+
+        def progress(report: PopulateReport) -> None:
+            for name in PROCESS_COUNTS:
+                setattr(job, f"{name}_count", start[name] + getattr(report, name))
+            job.heartbeat_at = timezone.now()
+            job.save(
+                update_fields=[f"{name}_count" for name in PROCESS_COUNTS]
+                + ["heartbeat_at", "updated_at"]
+            )
+            self.progress(job)
+            if self._cancel_requested():
+                raise JobCancelled
+
+        report = catalog_populate(
+            organization_id=job.organization_id,
+            records=RawImportRecord.objects.filter(import_job=job),
+            error_policy=job.error_policy,
+            progress=progress,
+        )
+        for error in report.errors[:20]:
+            job_log(
+                job,
+                f"{error['field']}: {error['problem']}"
+                + (f" ({error['value']})" if error.get("value") else ""),
+                ImportJobEvent.Level.ERROR,
+                platform_product_id=error["platform_product_id"],
+                error_type="data_validation_error",
+            )
+        if report.duplicates:
+            job_log(
+                job,
+                f"{report.duplicates} listing(s) share a SKU with another listing of "
+                "this shop: kept apart and queued for review.",
+                ImportJobEvent.Level.WARNING,
+            )
         job.stage = ImportJob.Stage.DONE
         job.save(update_fields=["stage", "updated_at"])
 

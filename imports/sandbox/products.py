@@ -33,6 +33,7 @@ class ProductSpec:
     sku: str
     brand: str
     noun: str
+    model: str  # the maker's model or series code, as sellers put it in titles
     features: tuple[str, ...]
     category: str
     subcategory: str
@@ -48,7 +49,8 @@ class ProductSpec:
     @property
     def title(self) -> str:
         brand = "" if self.brand == "NoBrand" else f"{self.brand} "
-        return f"{brand}{self.noun} {' '.join(self.features)}".strip()
+        model = f" {self.model}" if self.model else ""
+        return f"{brand}{self.noun}{model} {' '.join(self.features)}".strip()
 
     @property
     def weight_kg(self) -> str:
@@ -56,6 +58,9 @@ class ProductSpec:
 
     def image_urls(self, host: str) -> list[str]:
         return [f"{host}/file/id-11134207-{self.index:07d}{n:02d}" for n in range(self.image_count)]
+
+
+MODEL_LETTERS = "ABCDEGHKMNPRSTVXZ"
 
 
 def _rng(seed: int, index: int, salt: str = "") -> random.Random:
@@ -80,8 +85,10 @@ def product_spec(seed: int, index: int) -> ProductSpec:
     feature_count = rng.randint(1, min(3, len(product_type.features)))
     features = tuple(rng.sample(product_type.features, feature_count))
     noun = product_type.noun
+    model = f"{rng.choice(MODEL_LETTERS)}{rng.randint(10, 999)}"
     if product_type.subcategory == "Novel":
         noun = f"{noun} {rng.choice(NOVEL_TITLES)}"
+        model = ""  # a novel's title is its identity
     low, high = product_type.price_range
     price = _round_price(rng.uniform(low, high))
     weight_g = rng.randint(*product_type.weight_range_g)
@@ -117,6 +124,7 @@ def product_spec(seed: int, index: int) -> ProductSpec:
         sku=sku,
         brand=brand,
         noun=noun,
+        model=model,
         features=features,
         category=product_type.category,
         subcategory=product_type.subcategory,

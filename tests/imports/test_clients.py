@@ -16,7 +16,7 @@ from imports.clients.tiktok import tiktok_sign
 from imports.connections import ConnectionTokens, client_for
 from imports.models import ChannelConnection
 from imports.sandbox.faults import FaultConfig
-from tests.imports.conftest import connect_sandbox
+from tests.sandbox_fixtures import connect_sandbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -17,7 +17,7 @@ from config.settings import BASE_DIR
 from imports.models import ChannelConnection, ImportJob
 from imports.services import import_job_start
 from tests.factories import MembershipFactory, UserFactory
-from tests.imports.conftest import connect_sandbox
+from tests.sandbox_fixtures import connect_sandbox
 from tests.subprocesses import child_env
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import requests
+from django.urls import reverse
 
 from imports.models import ImportJob, RawImportRecord
 from imports.pipeline.runner import ImportRunner
@@ -15,7 +16,7 @@ from imports.services import (
     import_job_run,
     import_job_start,
 )
-from tests.imports.conftest import connect_sandbox
+from tests.sandbox_fixtures import connect_sandbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,7 +104,10 @@ def test_deep_catalogs_are_split_into_windows(make_sandbox, organization):
     sandbox = make_sandbox(products=10_400)
     sandbox.shopee.offset_cap = 4_000  # a shallower cap keeps the test quick
     connection = connect_sandbox(sandbox, organization, "shopee")
-    job = _run(connection)
+    job = import_job_start(connection=connection, queue=False)
+    runner = ImportRunner(job)
+    runner._analyse = runner._process = lambda: None  # this test is about fetching
+    job = runner.run()
     assert job.status == ImportJob.Status.SUCCEEDED, job.error_message
     assert len(job.checkpoint["windows"]) >= 3
     assert all(window[2] <= 4_000 for window in job.checkpoint["windows"])
@@ -235,3 +239,21 @@ def test_revoked_authorization_fails_the_job_clearly(sandbox, shopee_connection)
                 status=ImportJob.Status.SUCCEEDED,
             )
         )
+
+
+def test_job_page_shows_the_field_coverage_and_catalog_counts(
+    sandbox, shopee_connection, client, merchandiser
+):
+    job = _run(shopee_connection)
+    coverage = job.field_coverage
+    assert coverage["records"] == 300
+    name = coverage["fields"]["base_info.item_name"]
+    assert name["coverage"] == 100.0 and name["types"] == {"string": 300}
+    weight = coverage["fields"]["base_info.weight"]
+    assert weight["present"] < 300  # the sandbox leaves some weights out, and it shows
+    assert coverage["fields"]["base_info.price_info"]["present"] < 300  # variant items
+    client.force_login(merchandiser)
+    page = client.get(reverse("admin:imports_importjob_change", args=[job.pk])).content.decode()
+    assert "<code>base_info.weight</code>" in page
+    assert "300 payloads analysed" in page
+    assert f"{job.created_count}" in page and "Building the catalog" in page

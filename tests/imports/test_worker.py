@@ -12,7 +12,7 @@ from config.settings import BASE_DIR
 from imports.models import ImportJob, RawImportRecord
 from imports.sandbox.faults import FaultConfig
 from imports.services import import_job_start, import_jobs_recover_stale
-from tests.imports.conftest import connect_sandbox
+from tests.sandbox_fixtures import connect_sandbox
 from tests.subprocesses import child_env
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]

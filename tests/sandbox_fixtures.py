@@ -1,4 +1,4 @@
-"""Sandbox marketplaces started in the test process on a free loopback port."""
+"""Sandbox marketplaces started in the test process, and connections to their shops."""
 
 from __future__ import annotations
 

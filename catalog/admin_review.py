@@ -1,0 +1,293 @@
+"""The match review queue: a listing and its suggested master product side by side."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.db.models.fields.json import KT
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from catalog.admin_base import OrganizationScopedAdmin
+from catalog.models import MasterProduct, PlatformMapping
+from catalog.money import format_rupiah
+from catalog.services import mapping_confirm, mapping_reject, mapping_relink, mappings_confirm_above
+
+
+class MatchReview(PlatformMapping):
+    class Meta:
+        proxy = True
+        verbose_name = _("match to review")
+        verbose_name_plural = _("match review queue")
+
+
+class ReviewStatusFilter(admin.SimpleListFilter):
+    title = _("review status")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("pending", _("Needs review")),
+            ("confirmed", _("Confirmed")),
+            ("rejected", _("Rejected")),
+            ("all", _("All matches")),
+        ]
+
+    def choices(self, changelist):
+        # "Needs review" is the default view, so the queue opens on what is left to do.
+        value = self.value() or "pending"
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value() or "pending"
+        if value == "pending":
+            return queryset.filter(review_status=PlatformMapping.ReviewStatus.NEEDS_REVIEW)
+        if value == "confirmed":
+            return queryset.filter(review_status=PlatformMapping.ReviewStatus.CONFIRMED)
+        if value == "rejected":
+            return queryset.filter(review_status=PlatformMapping.ReviewStatus.REJECTED)
+        return queryset.exclude(match_method=PlatformMapping.MatchMethod.NEW)
+
+
+class RelinkForm(forms.ModelForm):
+    class Meta:
+        model = MatchReview
+        fields = ["master_product"]
+        labels = {"master_product": _("Link this listing to")}
+
+
+def _thumb(url: str) -> str:
+    if not url:
+        return ""
+    return format_html(
+        '<img src="{}" alt="" width="56" height="56" loading="lazy" '
+        'style="object-fit:cover;border-radius:4px">',
+        url,
+    )
+
+
+@admin.register(MatchReview)
+class MatchReviewAdmin(OrganizationScopedAdmin):
+    form = RelinkForm
+    autocomplete_fields = ("master_product",)
+    list_display = (
+        "listing",
+        "listing_price",
+        "arrow",
+        "product",
+        "product_price",
+        "confidence",
+        "weights",
+    )
+    list_display_links = None
+    list_filter = (ReviewStatusFilter, "platform", "match_method")
+    list_select_related = ("master_product",)
+    ordering = ("-match_confidence", "id")
+    actions = ["confirm", "reject", "confirm_above_90", "confirm_above_80"]
+    change_form_template = "admin/catalog/matchreview/change_form.html"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # The listing's own values come out of the JSON in SQL: no payload per row in Python.
+        return (
+            super()
+            .get_queryset(request)
+            .defer("platform_data")
+            .annotate(
+                listing_price_value=KT("platform_data__listing__base_price"),
+                listing_weight_value=KT("platform_data__listing__weight_kg"),
+            )
+        )
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- columns ------------------------------------------------------------------------------
+    @admin.display(description=_("Listing"))
+    def listing(self, obj: PlatformMapping) -> str:
+        url = f"{obj.pk}/change/"
+        return format_html(
+            '<a href="{}"><b>{}</b> {}</a><br><small>{} · SKU {}</small>',
+            url,
+            obj.get_platform_display(),
+            obj.platform_title,
+            obj.platform_product_id,
+            obj.platform_sku or "—",
+        )
+
+    @admin.display(description=_("Listing price"))
+    def listing_price(self, obj: PlatformMapping) -> str:
+        price = getattr(obj, "listing_price_value", None)
+        return format_rupiah(Decimal(price)) if price else "—"
+
+    @admin.display(description="")
+    def arrow(self, obj: PlatformMapping) -> str:
+        return "⇄"
+
+    @admin.display(description=_("Suggested product"))
+    def product(self, obj: PlatformMapping) -> str:
+        master = obj.master_product
+        return format_html(
+            "{} <b>{}</b><br><small>{}</small>",
+            _thumb(master.primary_image_url),
+            master.name,
+            master.sku,
+        )
+
+    @admin.display(description=_("Product price"), ordering="master_product__base_price")
+    def product_price(self, obj: PlatformMapping) -> str:
+        return format_rupiah(obj.master_product.base_price)
+
+    @admin.display(description=_("Confidence"), ordering="match_confidence")
+    def confidence(self, obj: PlatformMapping) -> str:
+        if obj.match_confidence is None:
+            return "—"
+        return f"{obj.match_confidence * 100:.0f}% · {obj.get_match_method_display()}"
+
+    @admin.display(description=_("Weight (listing / product)"))
+    def weights(self, obj: PlatformMapping) -> str:
+        listing = getattr(obj, "listing_weight_value", None) or "—"
+        return f"{listing} / {obj.master_product.weight_kg or '—'} kg"
+
+    # --- actions ------------------------------------------------------------------------------
+    def _allowed(self, request, queryset):
+        return [m for m in queryset if self.has_change_permission(request, m)]
+
+    @admin.action(description=_("Confirm selected matches"), permissions=["change"])
+    def confirm(self, request, queryset):
+        for mapping in self._allowed(request, queryset):
+            mapping_confirm(mapping=mapping)
+        self.message_user(request, _("Matches confirmed."), messages.SUCCESS)
+
+    @admin.action(
+        description=_("Reject selected matches (each listing becomes its own product)"),
+        permissions=["change"],
+    )
+    def reject(self, request, queryset):
+        for mapping in self._allowed(request, queryset):
+            mapping_reject(mapping=mapping)
+        self.message_user(request, _("Matches rejected."), messages.SUCCESS)
+
+    def _confirm_above(self, request, queryset, threshold: str) -> None:
+        allowed = PlatformMapping.objects.filter(
+            pk__in=[m.pk for m in self._allowed(request, queryset)]
+        )
+        count = mappings_confirm_above(mappings=allowed, confidence=Decimal(threshold))
+        self.message_user(request, _("%(n)d matches confirmed.") % {"n": count}, messages.SUCCESS)
+
+    @admin.action(
+        description=_("Confirm selected with confidence of 90%% or more"), permissions=["change"]
+    )
+    def confirm_above_90(self, request, queryset):
+        self._confirm_above(request, queryset, "0.90")
+
+    @admin.action(
+        description=_("Confirm selected with confidence of 80%% or more"), permissions=["change"]
+    )
+    def confirm_above_80(self, request, queryset):
+        self._confirm_above(request, queryset, "0.80")
+
+    # --- the side-by-side page ----------------------------------------------------------------
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/confirm/",
+                view(self.confirm_view),
+                name="catalog_matchreview_confirm",
+            ),
+            path(
+                "<int:object_id>/reject/", view(self.reject_view), name="catalog_matchreview_reject"
+            ),
+            *super().get_urls(),
+        ]
+
+    def _post_target(self, request: HttpRequest, object_id: int) -> PlatformMapping:
+        mapping = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, mapping):
+            raise PermissionDenied
+        return mapping
+
+    def confirm_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        mapping_confirm(mapping=self._post_target(request, object_id))
+        self.message_user(request, _("Match confirmed."), messages.SUCCESS)
+        return redirect("admin:catalog_matchreview_changelist")
+
+    def reject_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        master = mapping_reject(mapping=self._post_target(request, object_id))
+        self.message_user(
+            request,
+            _("Match rejected: the listing is now product %(sku)s.") % {"sku": master.sku},
+            messages.SUCCESS,
+        )
+        return redirect("admin:catalog_matchreview_changelist")
+
+    def save_model(self, request, obj, form, change):
+        target = form.cleaned_data["master_product"]
+        try:
+            mapping_relink(mapping=PlatformMapping.objects.get(pk=obj.pk), master_product=target)
+        except ValueError as error:
+            self.message_user(request, str(error), messages.ERROR)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "master_product" and not request.user.is_superuser:
+            from catalog.selectors import organization_ids_for_user
+
+            kwargs["queryset"] = MasterProduct.objects.filter(
+                organization_id__in=organization_ids_for_user(
+                    user=request.user, roles=self.write_roles
+                )
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        mapping = get_object_or_404(
+            PlatformMapping.objects.select_related("master_product"),
+            pk__in=self.get_queryset(request).values("pk"),
+            pk=object_id,
+        )
+        listing = (mapping.platform_data or {}).get("listing", {})
+        master = mapping.master_product
+        rows = [
+            (_("Title"), listing.get("name", ""), master.name),
+            (_("SKU"), listing.get("sku", ""), master.sku),
+            (_("Brand"), listing.get("brand", ""), master.brand),
+            (
+                _("Price"),
+                format_rupiah(Decimal(listing["base_price"])) if listing.get("base_price") else "—",
+                format_rupiah(master.base_price),
+            ),
+            (_("Weight (kg)"), listing.get("weight_kg") or "—", master.weight_kg or "—"),
+            (
+                _("Category"),
+                " / ".join(filter(None, [listing.get("category"), listing.get("subcategory")])),
+                " / ".join(filter(None, [master.category, master.subcategory])),
+            ),
+            (
+                _("Variants"),
+                ", ".join(v.get("name", "") for v in listing.get("variants") or []) or "—",
+                ", ".join(v.get("name", "") for v in master.variants or []) or "—",
+            ),
+        ]
+        images = ((listing.get("images") or [{}])[0].get("url", ""), master.primary_image_url)
+        extra_context = {
+            **(extra_context or {}),
+            "comparison": rows,
+            "images": images,
+            "mapping": mapping,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)

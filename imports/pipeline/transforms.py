@@ -1,0 +1,152 @@
+"""Value conversions for field mappings: money, units, text. Pure; no Django."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from html.parser import HTMLParser
+from typing import Any
+
+RUPIAH = Decimal("1")
+KG = Decimal("0.001")
+CM = Decimal("0.01")
+WEIGHT_TO_KG = {"KILOGRAM": Decimal("1"), "GRAM": Decimal("0.001"), "POUND": Decimal("0.45359237")}
+LENGTH_TO_CM = {"CENTIMETER": Decimal("1"), "INCH": Decimal("2.54")}
+EMPTY_SKUS = {"", "-", "--", "n/a", "na", "none", "null"}
+SHORT_DESCRIPTION_LENGTH = 300
+
+
+class TransformError(ValueError):
+    """A value that cannot be converted; the message says what was expected."""
+
+
+def decimal(value: Any) -> Decimal:
+    """A number from an int, a numeric string or a float-typed JSON number, exactly."""
+    if isinstance(value, bool) or value is None or value == "":
+        raise TransformError("a number is required")
+    try:
+        # str() first: a JSON float like 150000.0 must not carry binary noise into Decimal.
+        number = (
+            Decimal(str(value).strip().replace(",", ""))
+            if isinstance(value, str)
+            else (Decimal(str(value)))
+        )
+    except InvalidOperation as exc:
+        raise TransformError(f"{str(value)[:40]!r} is not a number") from exc
+    if not number.is_finite():
+        raise TransformError(f"{str(value)[:40]!r} is not a finite number")
+    return number
+
+
+def rupiah(value: Any) -> Decimal:
+    amount = decimal(value)
+    if amount < 0:
+        raise TransformError("a price cannot be negative")
+    return amount.quantize(RUPIAH, rounding=ROUND_HALF_UP)
+
+
+def weight_kg(value: Any, unit: str = "KILOGRAM") -> Decimal:
+    factor = WEIGHT_TO_KG.get((unit or "KILOGRAM").upper())
+    if factor is None:
+        raise TransformError(f"unknown weight unit {unit!r}")
+    weight = decimal(value) * factor
+    if weight < 0:
+        raise TransformError("a weight cannot be negative")
+    return weight.quantize(KG, rounding=ROUND_HALF_UP)
+
+
+def length_cm(value: Any, unit: str = "CENTIMETER") -> Decimal:
+    factor = LENGTH_TO_CM.get((unit or "CENTIMETER").upper())
+    if factor is None:
+        raise TransformError(f"unknown length unit {unit!r}")
+    length = decimal(value) * factor
+    if length < 0:
+        raise TransformError("a length cannot be negative")
+    return length.quantize(CM, rounding=ROUND_HALF_UP)
+
+
+def clean_text(value: Any) -> str:
+    if value is None:
+        return ""
+    return re.sub(r"[ \t\u00a0]+", " ", str(value)).strip()
+
+
+def clean_text_block(value: Any) -> str:
+    """Multi-line text with tidy lines and at most one blank line between paragraphs."""
+    lines = [clean_text(line) for line in str(value or "").splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def clean_sku(value: Any) -> str:
+    sku = clean_text(value)
+    return "" if sku.lower() in EMPTY_SKUS else sku
+
+
+class _TextExtractor(HTMLParser):
+    BLOCKS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "tr", "table"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+        if tag == "li":
+            self.parts.append("- ")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_to_text(value: Any) -> str:
+    """Readable plain text from TikTok's HTML descriptions (images and tags dropped)."""
+    if not value:
+        return ""
+    parser = _TextExtractor()
+    parser.feed(str(value))
+    parser.close()
+    text = html.unescape("".join(parser.parts))
+    lines = [clean_text(line) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def short_text(text: str, limit: int = SHORT_DESCRIPTION_LENGTH) -> str:
+    """The first paragraph, cut at a word boundary within `limit` characters."""
+    first = next((p.strip() for p in text.split("\n") if p.strip()), "")
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
+
+
+def timestamp(value: Any) -> datetime | None:
+    if value in (None, "", 0):
+        return None
+    try:
+        return datetime.fromtimestamp(int(value), UTC)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise TransformError(f"{str(value)[:40]!r} is not a Unix timestamp") from exc
+
+
+def common_prefix_sku(skus: list[str]) -> str:
+    """The product SKU sellers put in front of their variant SKUs ("KAOS-01-RED" -> "KAOS-01")."""
+    skus = [sku for sku in skus if sku]
+    if len(skus) < 2:
+        return skus[0] if skus else ""
+    separators = "-_/. "
+    prefix = skus[0]
+    for sku in skus[1:]:
+        while not sku.startswith(prefix):
+            prefix = prefix[:-1]
+    # Never cut inside a token: "SKU-12"/"SKU-13" share "SKU", not "SKU-1".
+    if any(len(sku) > len(prefix) and sku[len(prefix)] not in separators for sku in skus):
+        cut = max(prefix.rfind(separator) for separator in separators)
+        prefix = prefix[:cut] if cut > 0 else ""
+    prefix = prefix.rstrip(separators)
+    return prefix if len(prefix) >= 3 else ""

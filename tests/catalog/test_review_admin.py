@@ -1,0 +1,157 @@
+"""The review queue, SKU rule preview and product differences in the admin."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from catalog.models import MasterProduct, PlatformMapping, SkuRule
+from tests.factories import MasterProductFactory, PlatformMappingFactory
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("admin:catalog_matchreview_changelist")
+
+
+def _suggestion(organization, confidence="0.72", title="Kaos Polos K12 Pria"):
+    master = MasterProductFactory(
+        organization=organization, name="Kaos Polos K12", base_price=Decimal("99000")
+    )
+    PlatformMappingFactory(
+        master_product=master, platform="shopee", is_source=True, match_method="new"
+    )
+    return PlatformMappingFactory(
+        master_product=master,
+        platform="tiktokshop",
+        platform_title=title,
+        match_method="similarity",
+        review_status="needs_review",
+        match_confidence=Decimal(confidence),
+        platform_data={
+            "listing": {
+                "name": title,
+                "base_price": "99000",
+                "sku": "TT1",
+                "weight_kg": "0.200",
+                "variants": [],
+            }
+        },
+    )
+
+
+def test_queue_lists_suggestions_side_by_side_with_bounded_queries(
+    merchandiser_client, organization, django_assert_max_num_queries
+):
+    for _ in range(3):
+        _suggestion(organization)
+    PlatformMappingFactory(master_product__organization=organization, review_status="auto")
+    with django_assert_max_num_queries(12):
+        page = merchandiser_client.get(QUEUE)
+    content = page.content.decode()
+    assert content.count("Kaos Polos K12 Pria") == 3
+    assert "Rp 99.000" in content and "72% · Similar title" in content
+
+
+def test_confirm_and_reject_from_the_match_page(merchandiser_client, organization):
+    suggestion = _suggestion(organization)
+    page = merchandiser_client.get(
+        reverse("admin:catalog_matchreview_change", args=[suggestion.pk])
+    ).content.decode()
+    assert 'id="side-by-side"' in page and "Kaos Polos K12 Pria" in page
+    merchandiser_client.post(reverse("admin:catalog_matchreview_confirm", args=[suggestion.pk]))
+    suggestion.refresh_from_db()
+    assert suggestion.review_status == "confirmed"
+
+    other = _suggestion(organization, title="Kaos Polos K99 Wanita")
+    old_master = other.master_product_id
+    merchandiser_client.post(reverse("admin:catalog_matchreview_reject", args=[other.pk]))
+    other.refresh_from_db()
+    assert other.review_status == "rejected" and other.master_product_id != old_master
+    assert other.master_product.name == "Kaos Polos K99 Wanita"
+    assert other.master_product.sku == "TT1"
+    assert other.is_source
+
+
+def test_relink_to_another_product(merchandiser_client, organization):
+    suggestion = _suggestion(organization)
+    target = MasterProductFactory(organization=organization, sku="KAOS-OTHER")
+    url = reverse("admin:catalog_matchreview_change", args=[suggestion.pk])
+    response = merchandiser_client.post(url, {"master_product": str(target.pk)})
+    assert response.status_code == 302
+    suggestion.refresh_from_db()
+    assert suggestion.master_product_id == target.pk
+    assert (suggestion.match_method, suggestion.review_status) == ("manual", "confirmed")
+
+
+def test_bulk_confirm_above_a_confidence(merchandiser_client, organization):
+    high = _suggestion(organization, confidence="0.93")
+    low = _suggestion(organization, confidence="0.65")
+    merchandiser_client.post(
+        QUEUE, {"action": "confirm_above_90", "_selected_action": [high.pk, low.pk]}
+    )
+    high.refresh_from_db()
+    low.refresh_from_db()
+    assert (high.review_status, low.review_status) == ("confirmed", "needs_review")
+
+
+def test_viewers_cannot_decide_matches(client, viewer, organization):
+    suggestion = _suggestion(organization)
+    client.force_login(viewer)
+    response = client.post(reverse("admin:catalog_matchreview_confirm", args=[suggestion.pk]))
+    assert response.status_code == 403
+    suggestion.refresh_from_db()
+    assert suggestion.review_status == "needs_review"
+
+
+def test_other_organizations_matches_are_invisible(merchandiser_client, other_organization):
+    foreign = _suggestion(other_organization, title="Rahasia Toko Lain")
+    assert "Rahasia Toko Lain" not in merchandiser_client.get(QUEUE).content.decode()
+    response = merchandiser_client.post(
+        reverse("admin:catalog_matchreview_confirm", args=[foreign.pk])
+    )
+    assert response.status_code == 404
+
+
+def test_sku_rule_preview_and_saving_renormalizes(merchandiser_client, owner, client, organization):
+    product = MasterProductFactory(organization=organization, sku="TT-KAOS-01")
+    client.force_login(owner)
+    response = client.post(
+        reverse("admin:catalog_skurule_add"),
+        {
+            "organization": organization.pk,
+            "position": 0,
+            "action": "strip_prefix",
+            "value": "TT-",
+            "replacement": "",
+            "enabled": "on",
+        },
+    )
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.sku_normalized == "kaos-01"
+    preview = client.post(
+        reverse("admin:catalog_skurule_test"),
+        {"organization": organization.pk, "skus": "TT-Sepatu 42\nkaos-01"},
+    ).content.decode()
+    assert "<code>sepatu42</code>" in preview and "<code>kaos-01</code>" in preview
+    assert SkuRule.objects.count() == 1
+
+
+def test_product_page_shows_locked_fields_where_the_platform_differs(
+    merchandiser_client, organization
+):
+    product = MasterProductFactory(
+        organization=organization, name="Nama Saya", locked_fields=["name"]
+    )
+    PlatformMappingFactory(
+        master_product=product,
+        platform_data={
+            "listing": {"name": "Nama Di Shopee", "base_price": str(product.base_price)}
+        },
+    )
+    page = merchandiser_client.get(
+        reverse("admin:catalog_masterproduct_change", args=[product.pk])
+    ).content.decode()
+    assert "Nama Di Shopee" in page and "🔒" in page
+    assert MasterProduct.objects.get(pk=product.pk).name == "Nama Saya"
+    assert PlatformMapping.objects.count() == 1
