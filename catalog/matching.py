@@ -70,6 +70,8 @@ def match_confidence(
     price_b: Decimal | None,
     weight_a: Decimal | None,
     weight_b: Decimal | None,
+    brand_a: str = "",
+    brand_b: str = "",
 ) -> Decimal:
     """How sure we are that two listings are one product, from 0 to 1.
 
@@ -85,6 +87,8 @@ def match_confidence(
     )
     if price == 0:
         score = min(score, Decimal("0.5"))  # a different price is a different product
+    if brand_a.strip() and brand_b.strip() and brand_a.casefold() != brand_b.casefold():
+        score = min(score, Decimal("0.4"))  # another maker: another product
     ids_a, ids_b = identifier_tokens(title_a), identifier_tokens(title_b)
     if ids_a and ids_b and ids_a != ids_b:
         # Another model number or size: long titles stay similar, the product is not the same.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -19,6 +18,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from catalog.bulk import bulk_update_rows
+from catalog.listings import (
+    PopulateReport,
+    json_ready,
+    mapping_split,
+    master_values,
+)
 from catalog.matching import (
     PRICE_BAND,
     SIMILARITY_FLOOR,
@@ -60,78 +65,6 @@ MAPPING_FIELDS = (
     "variant_links",
     "updated_at",
 )
-LISTING_TO_MASTER_STATUS = {"active": "active", "deleted": "archived"}
-
-
-@dataclass
-class PopulateReport:
-    processed: int = 0
-    created: int = 0
-    updated: int = 0
-    linked: int = 0
-    suggested: int = 0
-    unchanged: int = 0
-    invalid: int = 0
-    skipped: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    errors: list[dict[str, Any]] = field(default_factory=list)  # the first few, for reports
-
-    def add(self, other: PopulateReport) -> None:
-        for name in (
-            "processed",
-            "created",
-            "updated",
-            "linked",
-            "suggested",
-            "unchanged",
-            "invalid",
-            "skipped",
-            "duplicates",
-            "rejected",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.errors = (self.errors + other.errors)[:50]
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _json_ready(record: ListingRecord) -> dict[str, Any]:
-    """The listing's normalized values, as stored in platform_data["listing"]."""
-    values = {}
-    for name, value in record.values.items():
-        if name in ("category_pair",):
-            continue
-        if isinstance(value, Decimal):
-            value = str(value)
-        elif hasattr(value, "isoformat"):
-            value = value.isoformat()
-        values[name] = value
-    return values
-
-
-def _master_values(record: ListingRecord) -> dict[str, Any]:
-    variants = [
-        {k: v for k, v in variant.items() if k != "platform_variant_id"}
-        for variant in record.get("variants") or []
-    ]
-    return {
-        "name": record["name"][:255],
-        "short_description": record.get("short_description") or "",
-        "full_description": record.get("full_description") or "",
-        "brand": (record.get("brand") or "")[:120],
-        "base_price": record["base_price"],
-        "weight_kg": record.get("weight_kg"),
-        "length_cm": record.get("length_cm"),
-        "width_cm": record.get("width_cm"),
-        "height_cm": record.get("height_cm"),
-        "category": (record.get("category") or "")[:255],
-        "subcategory": (record.get("subcategory") or "")[:255],
-        "images": record.get("images") or [],
-        "variants": variants,
-        "status": LISTING_TO_MASTER_STATUS.get(record.get("listing_status"), "inactive"),
-    }
 
 
 class BatchBuilder:
@@ -250,7 +183,7 @@ class BatchBuilder:
             "listing_status": record.get("listing_status") or "active",
             "listing_platforms": record.get("listing_platforms") or [],
             "content_hash": raw.content_hash,
-            "platform_data": {"listing": _json_ready(record), "import_job": raw.import_job_id},
+            "platform_data": {"listing": json_ready(record), "import_job": raw.import_job_id},
             "platform_updated_at": record.get("platform_updated_at"),
             "variant_links": links,
             "updated_at": self.now,
@@ -280,7 +213,7 @@ class BatchBuilder:
         if mapping.is_source:
             locked = set(master.locked_fields or [])
             changed = set()
-            for name, value in _master_values(record).items():
+            for name, value in master_values(record).items():
                 if name in locked:
                     continue  # the merchandiser's edit wins
                 if getattr(master, name) != value:
@@ -392,6 +325,8 @@ class BatchBuilder:
                     price_b=record["base_price"],
                     weight_a=master.weight_kg,
                     weight_b=record.get("weight_kg"),
+                    brand_a=master.brand,
+                    brand_b=record.get("brand") or "",
                 )
                 if confidence >= SUGGEST_THRESHOLD and (best is None or confidence > best[1]):
                     best = (master, confidence)
@@ -516,7 +451,7 @@ class BatchBuilder:
             sku=sku[:100],
             sku_normalized=normalized,
             currency="IDR",
-            **_master_values(record),
+            **master_values(record),
         )
         master.variant_skus = self._variant_skus(master.variants)
         master.created_at = master.updated_at = self.now
@@ -552,14 +487,14 @@ class BatchBuilder:
                 if master.sku in existing:  # a product of this SKU was created meanwhile
                     master.sku = f"{master.sku}-{str(master.id)[:8]}"[:100]
             MasterProduct.objects.bulk_create(self.new_masters, batch_size=500)
+        # Products whose changes touch the same fields are written in one statement.
+        by_fields: dict[tuple[str, ...], list[MasterProduct]] = defaultdict(list)
         for master, changed in self.changed_masters.values():
             master.updated_at = self.now
-            fields = sorted(
-                changed | {"updated_at"} | ({"variant_skus"} if "variants" in changed else set())
-            )
-            MasterProduct.objects.filter(pk=master.pk).update(
-                **{name: getattr(master, name) for name in fields}
-            )
+            extra = {"variant_skus"} if "variants" in changed else set()
+            by_fields[tuple(sorted(changed | extra | {"updated_at"}))].append(master)
+        for fields, masters in by_fields.items():
+            bulk_update_rows(MasterProduct, masters, fields)
         if self.new_mappings:
             for mapping in self.new_mappings:
                 mapping.created_at = self.now
@@ -574,63 +509,6 @@ class BatchBuilder:
                 self.raw_updates,
                 ["processed", "processed_at", "master_product", "processing_errors"],
             )
-
-
-def listing_from_platform_data(platform: str, data: dict[str, Any]) -> ListingRecord:
-    """The listing record a mapping was last imported with (from platform_data["listing"])."""
-    values = dict(data.get("listing") or {})
-    for name in ("base_price", "weight_kg", "length_cm", "width_cm", "height_cm"):
-        if values.get(name) not in (None, ""):
-            values[name] = Decimal(str(values[name]))
-    values.setdefault("name", "")
-    values.setdefault("base_price", Decimal("0"))
-    return ListingRecord(platform, values)
-
-
-@transaction.atomic
-def mapping_split(
-    *, mapping: PlatformMapping, rules: tuple[SkuRule, ...] | None = None
-) -> MasterProduct:
-    """Give a listing its own new master product (a rejected or displaced match)."""
-    rules = sku_rules_for(mapping.organization_id) if rules is None else rules
-    record = listing_from_platform_data(mapping.platform, mapping.platform_data)
-    base = record.get("sku") or generated_sku(mapping.platform, mapping.platform_product_id)
-    sku = base
-    if MasterProduct.objects.filter(organization_id=mapping.organization_id, sku=sku).exists():
-        sku = f"{base}-{mapping.platform_product_id}"[:100]
-    master = MasterProduct(
-        organization_id=mapping.organization_id,
-        sku=sku[:100],
-        sku_normalized=normalize_sku(sku, rules),
-        **_master_values(record),
-    )
-    master.variant_skus = sorted(
-        {normalize_sku(v.get("sku", ""), rules) for v in master.variants if v.get("sku")}
-    )
-    master.save()
-    mapping.master_product = master
-    mapping.match_method = PlatformMapping.MatchMethod.NEW
-    mapping.match_confidence = None
-    mapping.review_status = PlatformMapping.ReviewStatus.REJECTED
-    mapping.is_source = True
-    mapping.variant_links = []
-    mapping.save(
-        update_fields=[
-            "master_product",
-            "match_method",
-            "match_confidence",
-            "review_status",
-            "is_source",
-            "variant_links",
-            "updated_at",
-        ]
-    )
-    RawImportRecord.objects.filter(
-        organization_id=mapping.organization_id,
-        platform=mapping.platform,
-        platform_product_id=mapping.platform_product_id,
-    ).update(master_product=master)
-    return master
 
 
 def catalog_populate(

@@ -91,7 +91,7 @@ def mappings_confirm_above(*, mappings: QuerySet[PlatformMapping], confidence: D
 
 def mapping_reject(*, mapping: PlatformMapping) -> MasterProduct:
     """Not the same product: the listing gets a master product of its own."""
-    from catalog.populate import mapping_split
+    from catalog.listings import mapping_split
 
     return mapping_split(mapping=mapping)
 

@@ -13,16 +13,21 @@ def import_job_progress(job: ImportJob) -> dict[str, Any]:
     """What a progress bar needs: counts, percent and an ETA."""
     total = job.total
     processed = job.processed
+    # Fetching is most of the work; building the catalog from the stored records the rest.
+    fetch_share = 100 if job.dry_run else 70
+    fetch = min(1.0, processed / total) if total else 0.0
+    build = 0.0
+    if job.stage in (ImportJob.Stage.PROCESSING, ImportJob.Stage.DONE) and job.stored_count:
+        build = min(1.0, job.processed_count / job.stored_count)
     percent = None
+    if total is not None:
+        percent = round(fetch * fetch_share + build * (100 - fetch_share), 1)
+    if job.status == ImportJob.Status.SUCCEEDED or (total == 0 and job.is_finished):
+        percent = 100.0
     eta_seconds = None
-    if total:
-        percent = min(100.0, round(100 * processed / total, 1))
-    if job.is_finished:
-        percent = 100.0 if job.status == ImportJob.Status.SUCCEEDED else percent
-    elif job.started_at and total and processed:
+    if not job.is_finished and job.started_at and percent:
         elapsed = (timezone.now() - job.started_at).total_seconds()
-        rate = processed / elapsed if elapsed > 0 else 0
-        eta_seconds = round((total - processed) / rate) if rate else None
+        eta_seconds = round(elapsed * (100 - percent) / percent) if elapsed > 0 else None
     return {
         "id": job.pk,
         "status": job.status,
@@ -35,6 +40,9 @@ def import_job_progress(job: ImportJob) -> dict[str, Any]:
         "percent": percent,
         "eta_seconds": eta_seconds,
         "counts": {
+            "created": job.created_count,
+            "linked": job.linked_count,
+            "suggested": job.suggested_count,
             "listed": job.listed_count,
             "fetched": job.fetched_count,
             "stored": job.stored_count,

@@ -1,0 +1,145 @@
+"""Listings and master products: the values that flow between them, and splitting a match."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from catalog.matching import SkuRule, generated_sku, normalize_sku
+from catalog.models import MasterProduct, PlatformMapping
+from catalog.selectors import sku_rules_for
+from imports.models import RawImportRecord
+from imports.pipeline.mappings import ListingRecord
+
+LISTING_TO_MASTER_STATUS = {"active": "active", "deleted": "archived"}
+
+
+@dataclass
+class PopulateReport:
+    processed: int = 0
+    created: int = 0
+    updated: int = 0
+    linked: int = 0
+    suggested: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    errors: list[dict[str, Any]] = field(default_factory=list)  # the first few, for reports
+
+    def add(self, other: PopulateReport) -> None:
+        for name in (
+            "processed",
+            "created",
+            "updated",
+            "linked",
+            "suggested",
+            "unchanged",
+            "invalid",
+            "skipped",
+            "duplicates",
+            "rejected",
+        ):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.errors = (self.errors + other.errors)[:50]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def json_ready(record: ListingRecord) -> dict[str, Any]:
+    """The listing's normalized values, as stored in platform_data["listing"]."""
+    values = {}
+    for name, value in record.values.items():
+        if name in ("category_pair",):
+            continue
+        if isinstance(value, Decimal):
+            value = str(value)
+        elif hasattr(value, "isoformat"):
+            value = value.isoformat()
+        values[name] = value
+    return values
+
+
+def master_values(record: ListingRecord) -> dict[str, Any]:
+    variants = [
+        {k: v for k, v in variant.items() if k != "platform_variant_id"}
+        for variant in record.get("variants") or []
+    ]
+    return {
+        "name": record["name"][:255],
+        "short_description": record.get("short_description") or "",
+        "full_description": record.get("full_description") or "",
+        "brand": (record.get("brand") or "")[:120],
+        "base_price": record["base_price"],
+        "weight_kg": record.get("weight_kg"),
+        "length_cm": record.get("length_cm"),
+        "width_cm": record.get("width_cm"),
+        "height_cm": record.get("height_cm"),
+        "category": (record.get("category") or "")[:255],
+        "subcategory": (record.get("subcategory") or "")[:255],
+        "images": record.get("images") or [],
+        "variants": variants,
+        "status": LISTING_TO_MASTER_STATUS.get(record.get("listing_status"), "inactive"),
+    }
+
+
+def listing_from_platform_data(platform: str, data: dict[str, Any]) -> ListingRecord:
+    """The listing record a mapping was last imported with (from platform_data["listing"])."""
+    values = dict(data.get("listing") or {})
+    for name in ("base_price", "weight_kg", "length_cm", "width_cm", "height_cm"):
+        if values.get(name) not in (None, ""):
+            values[name] = Decimal(str(values[name]))
+    values.setdefault("name", "")
+    values.setdefault("base_price", Decimal("0"))
+    return ListingRecord(platform, values)
+
+
+@transaction.atomic
+def mapping_split(
+    *, mapping: PlatformMapping, rules: tuple[SkuRule, ...] | None = None
+) -> MasterProduct:
+    """Give a listing its own new master product (a rejected or displaced match)."""
+    rules = sku_rules_for(mapping.organization_id) if rules is None else rules
+    record = listing_from_platform_data(mapping.platform, mapping.platform_data)
+    base = record.get("sku") or generated_sku(mapping.platform, mapping.platform_product_id)
+    sku = base
+    if MasterProduct.objects.filter(organization_id=mapping.organization_id, sku=sku).exists():
+        sku = f"{base}-{mapping.platform_product_id}"[:100]
+    master = MasterProduct(
+        organization_id=mapping.organization_id,
+        sku=sku[:100],
+        sku_normalized=normalize_sku(sku, rules),
+        **master_values(record),
+    )
+    master.variant_skus = sorted(
+        {normalize_sku(v.get("sku", ""), rules) for v in master.variants if v.get("sku")}
+    )
+    master.save()
+    mapping.master_product = master
+    mapping.match_method = PlatformMapping.MatchMethod.NEW
+    mapping.match_confidence = None
+    mapping.review_status = PlatformMapping.ReviewStatus.REJECTED
+    mapping.is_source = True
+    mapping.variant_links = []
+    mapping.save(
+        update_fields=[
+            "master_product",
+            "match_method",
+            "match_confidence",
+            "review_status",
+            "is_source",
+            "variant_links",
+            "updated_at",
+        ]
+    )
+    RawImportRecord.objects.filter(
+        organization_id=mapping.organization_id,
+        platform=mapping.platform,
+        platform_product_id=mapping.platform_product_id,
+    ).update(master_product=master)
+    return master
