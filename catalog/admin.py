@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.postgres.search import SearchQuery
@@ -39,6 +40,7 @@ from catalog.selectors import (
     sku_rules_for,
 )
 from catalog.services import product_save_edit, products_set_status, sku_rules_apply
+from pricing.services import mapping_prices_recalculate
 
 QUALITY_TIERS = {
     "good": (80, 100),
@@ -94,6 +96,66 @@ class QualityTierFilter(admin.SimpleListFilter):
         if self.value() == "unscored":
             return queryset.filter(quality_score__isnull=True)
         return queryset
+
+
+class MarginFilter(admin.SimpleListFilter):
+    title = _("margin")
+    parameter_name = "margin"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("negative", _("Negative")),
+            ("thin", _("Thin (below %(n)s%%)") % {"n": settings.PRICING_THIN_MARGIN_PERCENT}),
+            ("healthy", _("Healthy")),
+            ("unknown", _("Unknown (no cost)")),
+        ]
+
+    def queryset(self, request, queryset):
+        thin = settings.PRICING_THIN_MARGIN_PERCENT
+        if self.value() == "negative":
+            return queryset.filter(margin_percentage__lt=0)
+        if self.value() == "thin":
+            return queryset.filter(margin_percentage__gte=0, margin_percentage__lt=thin)
+        if self.value() == "healthy":
+            return queryset.filter(margin_percentage__gte=thin)
+        if self.value() == "unknown":
+            return queryset.filter(margin_percentage__isnull=True)
+        return queryset
+
+
+def recalculate_prices_action(
+    modeladmin, request: HttpRequest, queryset: QuerySet, mappings: QuerySet
+) -> TemplateResponse | None:
+    """Preview the new platform prices first; write them only when confirmed."""
+    allowed = [
+        m
+        for m in mappings.select_related("master_product")
+        if modeladmin.has_change_permission(request, m.master_product)
+        or modeladmin.has_change_permission(request, m)
+    ]
+    mappings = PlatformMapping.objects.filter(pk__in=[m.pk for m in allowed])
+    if request.POST.get("confirm") == "yes":
+        changes = mapping_prices_recalculate(mappings=mappings)
+        failed = [c for c in changes if c.error]
+        modeladmin.message_user(
+            request,
+            _("%(n)d platform price(s) recalculated.") % {"n": len(changes) - len(failed)},
+            messages.SUCCESS,
+        )
+        for change in failed[:5]:
+            modeladmin.message_user(request, f"{change.mapping}: {change.error}", messages.WARNING)
+        return None
+    changes = mapping_prices_recalculate(mappings=mappings, dry_run=True)
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Recalculate platform prices"),
+        "changes": changes,
+        "queryset": queryset,
+        "opts": modeladmin.model._meta,
+        "action_name": request.POST.get("action"),
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/catalog/recalculate_prices.html", context)
 
 
 class PlatformMappingInline(admin.TabularInline):
@@ -197,6 +259,7 @@ class MasterProductAdmin(OrganizationScopedAdmin):
         "updated_at",
     )
     actions = [
+        "recalculate_prices",
         _status_action(MasterProduct.Status.ACTIVE, _("Activate selected products")),
         _status_action(MasterProduct.Status.INACTIVE, _("Deactivate selected products")),
         _status_action(MasterProduct.Status.ARCHIVED, _("Archive selected products")),
@@ -235,6 +298,11 @@ class MasterProductAdmin(OrganizationScopedAdmin):
             )
             .defer("full_description", "search_vector")
         )
+
+    @admin.action(description=_("Recalculate platform prices"), permissions=["change"])
+    def recalculate_prices(self, request, queryset):
+        mappings = PlatformMapping.objects.filter(master_product__in=queryset)
+        return recalculate_prices_action(self, request, queryset, mappings)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -342,25 +410,42 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
         "product_sku",
         "price",
         "fee_percentage",
+        "margin",
         "seo_quality_score",
         "sync_status",
         "match_method",
         "review_status",
         "updated_at",
     )
-    list_filter = ("platform", "sync_status", "review_status", "match_method", "sync_enabled")
+    list_filter = (
+        "platform",
+        MarginFilter,
+        "listing_status",
+        "sync_status",
+        "review_status",
+        "match_method",
+        "sync_enabled",
+    )
+    actions = ["recalculate_prices"]
+
+    @admin.action(description=_("Recalculate platform prices"), permissions=["change"])
+    def recalculate_prices(self, request, queryset):
+        return recalculate_prices_action(self, request, queryset, queryset)
+
     list_select_related = ("master_product",)
     search_fields = ("platform_product_id", "master_product__sku", "seo_title")
     autocomplete_fields = ("master_product",)
     readonly_fields = (
         "platform_data_pretty",
+        "price_breakdown_pretty",
+        "margin_percentage",
         "calculated_at",
         "last_synced_at",
         "sync_errors_pretty",
         "created_at",
         "updated_at",
     )
-    exclude = ("platform_data", "sync_errors")
+    exclude = ("platform_data", "sync_errors", "price_breakdown")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).defer("platform_data")
@@ -385,6 +470,22 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
     @admin.display(description=_("Platform price"), ordering="platform_price")
     def price(self, obj: PlatformMapping) -> str:
         return format_rupiah(obj.platform_price)
+
+    @admin.display(description=_("Margin"), ordering="margin_percentage")
+    def margin(self, obj: PlatformMapping) -> str:
+        if obj.margin_percentage is None:
+            return "—"
+        thin = settings.PRICING_THIN_MARGIN_PERCENT
+        colour = (
+            "#ba2121"
+            if obj.margin_percentage < 0
+            else ("#b8860b" if obj.margin_percentage < thin else "inherit")
+        )
+        return format_html('<span style="color:{}">{}%</span>', colour, obj.margin_percentage)
+
+    @admin.display(description=_("Price breakdown"))
+    def price_breakdown_pretty(self, obj: PlatformMapping) -> str:
+        return pretty_json(obj.price_breakdown) if obj.price_breakdown else "—"
 
     @admin.display(description=_("Platform data"))
     def platform_data_pretty(self, obj: PlatformMapping) -> str:

@@ -322,6 +322,20 @@ class PlatformMapping(TimeStampedModel):
         _("fee %"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     calculated_at = models.DateTimeField(_("price calculated at"), null=True, blank=True)
+    margin_percentage = models.DecimalField(
+        _("margin %"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Profit over the net selling price at the platform price, given the cost."),
+    )
+    price_breakdown = models.JSONField(
+        _("price breakdown"),
+        default=dict,
+        blank=True,
+        help_text=_("The fees behind the platform price and the fee rule that was in force."),
+    )
     seo_title = models.CharField(_("SEO title"), max_length=255, blank=True)
     seo_keywords = ArrayField(models.CharField(max_length=100), default=list, blank=True)
     seo_quality_score = models.PositiveSmallIntegerField(

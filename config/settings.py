@@ -192,6 +192,10 @@ IMPORT_INCREMENTAL_MARGIN_SECONDS = env.int("IMPORT_INCREMENTAL_MARGIN_SECONDS",
 # A running job whose heartbeat is older than this is considered dead and can be resumed.
 IMPORT_STALE_AFTER_SECONDS = env.int("IMPORT_STALE_AFTER_SECONDS", default=300)
 
+# --- Pricing ------------------------------------------------------------------------------------
+# Listings earning less than this margin (percent of the net price) are flagged as thin.
+PRICING_THIN_MARGIN_PERCENT = env.int("PRICING_THIN_MARGIN_PERCENT", default=10)
+
 # --- Catalog --------------------------------------------------------------------------------
 SYNCSTORE_CURRENCY = "IDR"
 # Above this many rows the admin shows the planner's estimate instead of counting every row.

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from catalog.models import Platform
+from catalog.models import Platform, PlatformMapping
 from catalog.populate import PopulateReport, catalog_populate
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.clients.shopee import ShopeeClient
@@ -286,6 +286,7 @@ class ImportRunner:
                 platform_product_id=error["platform_product_id"],
                 error_type="data_validation_error",
             )
+        self._price(job)
         if report.duplicates:
             job_log(
                 job,
@@ -295,6 +296,33 @@ class ImportRunner:
             )
         job.stage = ImportJob.Stage.DONE
         job.save(update_fields=["stage", "updated_at"])
+
+    def _price(self, job: ImportJob) -> None:
+        """Enrich: the platform price of every listing this job touched."""
+        from pricing.services import mapping_prices_recalculate
+
+        changes = mapping_prices_recalculate(
+            mappings=PlatformMapping.objects.filter(
+                organization_id=job.organization_id,
+                platform=job.platform,
+                platform_data__import_job=job.pk,
+            )
+        )
+        failed = [change for change in changes if change.error]
+        flagged = sum(1 for change in changes if change.flag)
+        job_log(
+            job,
+            f"Priced {len(changes) - len(failed)} listing(s); {flagged} with a "
+            "negative or thin margin.",
+        )
+        for change in failed[:10]:
+            job_log(
+                job,
+                f"Pricing failed: {change.error}",
+                ImportJobEvent.Level.WARNING,
+                platform_product_id=change.mapping.platform_product_id,
+                error_type="pricing_calculation_error",
+            )
 
     def _split_window(self, window: Window, cap: int) -> None:
         """The platform's paging cap is lower than planned: redo this window in smaller ones."""

@@ -1,0 +1,162 @@
+"""Marketplace fee schedules (data with effective dates) and each organization's profile."""
+
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import MONEY, NON_NEGATIVE, Organization, Platform, TimeStampedModel
+
+RATE = {"max_digits": 7, "decimal_places": 4, "validators": NON_NEGATIVE}  # percent
+
+
+class SellerTier(models.TextChoices):
+    REGULAR = "regular", _("Regular (non-Star)")
+    STAR = "star", _("Star / Star+")
+    MALL = "mall", _("Mall")
+
+
+class CategoryGroup(models.TextChoices):
+    ANY = "", _("Any category")
+    FASHION = "fashion", _("Fashion")
+    FMCG = "fmcg", _("FMCG")
+    ELECTRONICS = "electronics", _("Electronics")
+    LIFESTYLE = "lifestyle", _("Lifestyle")
+    OTHERS = "others", _("Others")
+
+
+class PlatformFeeConfig(TimeStampedModel):
+    """One fee rule: what a platform charges a seller tier in a category group, and when.
+
+    Rows without an organization are SyncStore's defaults; an organization's own rows win.
+    """
+
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="fee_configs",
+        help_text=_("Empty: a default for every organization."),
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    seller_tier = models.CharField(
+        _("seller tier"), max_length=20, choices=SellerTier.choices, default=SellerTier.REGULAR
+    )
+    category_group = models.CharField(
+        _("category group"),
+        max_length=20,
+        blank=True,
+        choices=CategoryGroup.choices,
+        default=CategoryGroup.ANY,
+    )
+    commission_percent = models.DecimalField(_("commission / admin fee %"), **RATE)
+    payment_fee_percent = models.DecimalField(_("payment fee %"), default=0, **RATE)
+    program_fee_percent = models.DecimalField(
+        _("program fee %"),
+        default=0,
+        **RATE,
+        help_text=_("Opt-in programs such as Gratis Ongkir XTRA or Xtra cashback."),
+    )
+    program_fee_cap = models.DecimalField(
+        _("program fee cap per item"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    fixed_fee_per_order = models.DecimalField(
+        _("fixed fee per order"), default=0, validators=NON_NEGATIVE, **MONEY
+    )
+    affiliate_percent = models.DecimalField(_("affiliate %"), default=0, **RATE)
+    pph22_percent = models.DecimalField(
+        _("PPh 22 %"),
+        default="0.5",
+        **RATE,
+        help_text=_("Withheld when the organization's profile says PPh 22 applies."),
+    )
+    min_price = models.DecimalField(
+        _("minimum price"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    max_price = models.DecimalField(
+        _("maximum price"), null=True, blank=True, validators=NON_NEGATIVE, **MONEY
+    )
+    price_step = models.DecimalField(
+        _("round up to"), default=100, validators=[MinValueValidator(1)], **MONEY
+    )
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(_("effective to"), null=True, blank=True)
+    source = models.TextField(_("source"), help_text=_("Where the figures come from, and when."))
+    verified = models.BooleanField(
+        _("verified"),
+        default=False,
+        help_text=_("Unverified figures are editable defaults: check them for your shop."),
+    )
+
+    class Meta:
+        ordering = ["platform", "seller_tier", "category_group", "-effective_from"]
+        verbose_name = _("platform fee rule")
+        verbose_name_plural = _("platform fee rules")
+        indexes = [
+            models.Index(
+                fields=["platform", "seller_tier", "effective_from"], name="fee_configs_lookup"
+            )
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gte=models.F("effective_from")),
+                name="fee_configs_period_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        group = self.get_category_group_display()
+        until = f" to {self.effective_to}" if self.effective_to else " on"
+        return (
+            f"{self.get_platform_display()} {self.get_seller_tier_display()} {group} "
+            f"{self.commission_percent}% ({self.effective_from}{until})"
+        )
+
+
+class PricingProfile(TimeStampedModel):
+    """How an organization sells on a platform: tier, tax status, order size, margin floor."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="pricing_profiles"
+    )
+    platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
+    seller_tier = models.CharField(
+        _("seller tier"), max_length=20, choices=SellerTier.choices, default=SellerTier.REGULAR
+    )
+    pph22_applies = models.BooleanField(
+        _("PPh 22 withheld"),
+        default=True,
+        help_text=_(
+            "Turnover above Rp500 million a year (PMK 37/2025), or no exemption statement filed."
+        ),
+    )
+    units_per_order = models.PositiveSmallIntegerField(
+        _("units per order"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("The fixed fee per order is spread over this many units."),
+    )
+    thin_margin_percent = models.DecimalField(
+        _("thin margin below %"),
+        max_digits=5,
+        decimal_places=2,
+        default=10,
+        help_text=_("Listings earning less than this are flagged."),
+    )
+
+    class Meta:
+        ordering = ["organization", "platform"]
+        verbose_name = _("pricing profile")
+        verbose_name_plural = _("pricing profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "platform"], name="pricing_profiles_unique_org_platform"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} · {self.get_platform_display()}"
