@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.admin_base import OrganizationScopedAdmin, pretty_json
+from catalog.admin_quality import quality_dashboard_view, regenerate_seo_action
 from catalog.forms import MasterProductAdminForm
 from catalog.matching import normalize_sku
 from catalog.models import (
@@ -43,9 +44,9 @@ from catalog.services import product_save_edit, products_set_status, sku_rules_a
 from pricing.services import mapping_prices_recalculate
 
 QUALITY_TIERS = {
-    "good": (80, 100),
-    "fair": (50, 79),
-    "poor": (0, 49),
+    "good": (85, 100),
+    "fair": (60, 84),
+    "poor": (0, 59),
 }
 
 
@@ -83,9 +84,9 @@ class QualityTierFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         return [
-            ("good", _("Good (80-100)")),
-            ("fair", _("Fair (50-79)")),
-            ("poor", _("Poor (0-49)")),
+            ("good", _("Good (85-100)")),
+            ("fair", _("Fair (60-84)")),
+            ("poor", _("Poor (0-59)")),
             ("unscored", _("Not scored")),
         ]
 
@@ -258,8 +259,10 @@ class MasterProductAdmin(OrganizationScopedAdmin):
         "created_at",
         "updated_at",
     )
+    change_list_template = "admin/catalog/masterproduct/change_list.html"
     actions = [
         "recalculate_prices",
+        "regenerate_seo_titles",
         _status_action(MasterProduct.Status.ACTIVE, _("Activate selected products")),
         _status_action(MasterProduct.Status.INACTIVE, _("Deactivate selected products")),
         _status_action(MasterProduct.Status.ARCHIVED, _("Archive selected products")),
@@ -303,6 +306,26 @@ class MasterProductAdmin(OrganizationScopedAdmin):
     def recalculate_prices(self, request, queryset):
         mappings = PlatformMapping.objects.filter(master_product__in=queryset)
         return recalculate_prices_action(self, request, queryset, mappings)
+
+    @admin.action(description=_("Regenerate SEO titles"), permissions=["change"])
+    def regenerate_seo_titles(self, request, queryset):
+        mappings = PlatformMapping.objects.filter(master_product__in=queryset)
+        return regenerate_seo_action(self, request, queryset, mappings)
+
+    def get_urls(self):
+        return [
+            path(
+                "quality/",
+                self.admin_site.admin_view(self.quality_view),
+                name="catalog_quality_dashboard",
+            ),
+            *super().get_urls(),
+        ]
+
+    def quality_view(self, request: HttpRequest):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return quality_dashboard_view(self, request)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -412,6 +435,7 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
         "fee_percentage",
         "margin",
         "seo_quality_score",
+        "quality_score",
         "sync_status",
         "match_method",
         "review_status",
@@ -419,6 +443,7 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
     )
     list_filter = (
         "platform",
+        QualityTierFilter,
         MarginFilter,
         "listing_status",
         "sync_status",
@@ -426,7 +451,11 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
         "match_method",
         "sync_enabled",
     )
-    actions = ["recalculate_prices"]
+    actions = ["recalculate_prices", "regenerate_seo_titles"]
+
+    @admin.action(description=_("Regenerate SEO titles"), permissions=["change"])
+    def regenerate_seo_titles(self, request, queryset):
+        return regenerate_seo_action(self, request, queryset, queryset)
 
     @admin.action(description=_("Recalculate platform prices"), permissions=["change"])
     def recalculate_prices(self, request, queryset):
@@ -438,6 +467,8 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
     readonly_fields = (
         "platform_data_pretty",
         "price_breakdown_pretty",
+        "seo_findings_pretty",
+        "quality_report",
         "margin_percentage",
         "calculated_at",
         "last_synced_at",
@@ -445,7 +476,15 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
         "created_at",
         "updated_at",
     )
-    exclude = ("platform_data", "sync_errors", "price_breakdown")
+    exclude = ("platform_data", "sync_errors", "price_breakdown", "seo_findings", "quality_issues")
+
+    @admin.display(description=_("SEO findings"))
+    def seo_findings_pretty(self, obj: PlatformMapping) -> str:
+        return pretty_json(obj.seo_findings) if obj.seo_findings else "—"
+
+    @admin.display(description=_("Quality findings"))
+    def quality_report(self, obj: PlatformMapping) -> str:
+        return pretty_json(obj.quality_issues) if obj.quality_issues else "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).defer("platform_data")

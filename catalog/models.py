@@ -341,6 +341,12 @@ class PlatformMapping(TimeStampedModel):
     seo_quality_score = models.PositiveSmallIntegerField(
         _("SEO score"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
+    seo_findings = models.JSONField(
+        _("SEO findings"),
+        default=list,
+        blank=True,
+        help_text=_("Why the SEO score is what it is: each deduction and its reason."),
+    )
     quality_score = models.PositiveSmallIntegerField(
         _("quality score"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )

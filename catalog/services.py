@@ -12,6 +12,7 @@ from django.utils import timezone
 from catalog.bulk import bulk_update_rows
 from catalog.matching import SkuRule, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
+from catalog.quality import QualityInput, assess
 from catalog.selectors import sku_rules_for
 
 
@@ -55,6 +56,7 @@ def product_save_edit(
     product_normalize_skus(product=product)
     product.full_clean()
     product.save()
+    quality_refresh(products=MasterProduct.objects.filter(pk=product.pk))
     return product
 
 
@@ -155,3 +157,53 @@ def products_set_status(*, products: QuerySet[MasterProduct], status: str) -> li
             to_update, ["status", "locked_fields", "updated_at"], batch_size=1000
         )
     return [str(pk) for pk, _ in changing]
+
+
+# --- listing quality ---------------------------------------------------------------------------
+def _quality_for_product(product: MasterProduct) -> QualityInput:
+    return QualityInput(
+        platform="any",
+        title=product.name,
+        brand=product.brand,
+        description=product.full_description or product.short_description,
+        image_count=len(product.images or []),
+        attributes={"brand": product.brand, "category": product.subcategory},
+        category=product.category,
+        weight_kg=product.weight_kg,
+        dimensions=(product.length_cm, product.width_cm, product.height_cm),
+        price=product.base_price,
+        has_variants=bool(product.variants),
+    )
+
+
+def _quality_for_listing(mapping: PlatformMapping, product: MasterProduct) -> QualityInput:
+    listing = (mapping.platform_data or {}).get("listing") or {}
+    return QualityInput(
+        platform=mapping.platform,
+        title=mapping.platform_title or product.name,
+        brand=product.brand,
+        description=listing.get("full_description") or product.full_description,
+        image_count=len(listing.get("images") or product.images or []),
+        attributes=listing.get("attributes") or {},
+        category=listing.get("category") or "",
+        weight_kg=product.weight_kg,
+        dimensions=(product.length_cm, product.width_cm, product.height_cm),
+        price=mapping.platform_price or product.base_price,
+        has_variants=bool(listing.get("variants") or product.variants),
+    )
+
+
+def quality_refresh(*, products: QuerySet[MasterProduct]) -> int:
+    """Score products and their listings with the rubric; returns how many products."""
+    changed_products, changed_mappings = [], []
+    for product in products.prefetch_related("mappings").order_by("pk").iterator(chunk_size=500):
+        result = assess(_quality_for_product(product))
+        product.quality_score, product.quality_issues = result.score, result.findings
+        changed_products.append(product)
+        for mapping in product.mappings.all():
+            listing = assess(_quality_for_listing(mapping, product))
+            mapping.quality_score, mapping.quality_issues = listing.score, listing.findings
+            changed_mappings.append(mapping)
+    bulk_update_rows(MasterProduct, changed_products, ["quality_score", "quality_issues"])
+    bulk_update_rows(PlatformMapping, changed_mappings, ["quality_score", "quality_issues"])
+    return len(changed_products)

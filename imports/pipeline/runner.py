@@ -287,6 +287,7 @@ class ImportRunner:
                 error_type="data_validation_error",
             )
         self._price(job)
+        self._enrich(job)
         if report.duplicates:
             job_log(
                 job,
@@ -323,6 +324,25 @@ class ImportRunner:
                 platform_product_id=change.mapping.platform_product_id,
                 error_type="pricing_calculation_error",
             )
+
+    def _enrich(self, job: ImportJob) -> None:
+        """SEO titles, keywords and scores, and listing quality, for what this job touched."""
+        from catalog.models import MasterProduct
+        from catalog.services import quality_refresh
+        from seo.services import mappings_seo_apply
+
+        touched = PlatformMapping.objects.filter(
+            organization_id=job.organization_id,
+            platform=job.platform,
+            platform_data__import_job=job.pk,
+        )
+        seo = mappings_seo_apply(mappings=touched)
+        scored = quality_refresh(
+            products=MasterProduct.objects.filter(pk__in=touched.values("master_product_id"))
+        )
+        job_log(
+            job, f"SEO titles for {len(seo)} listing(s); quality scored for {scored} product(s)."
+        )
 
     def _split_window(self, window: Window, cap: int) -> None:
         """The platform's paging cap is lower than planned: redo this window in smaller ones."""

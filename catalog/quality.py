@@ -1,0 +1,169 @@
+"""Listing quality: a transparent rubric per platform, 0-100, tier and recommendations (pure).
+
+Blocks (shared/marketplaces/fees-and-listing-rules.md §2.4): title 25, images 25,
+description 20, attributes 20, logistics and price 10. Tiers mirror TikTok's: Good >= 85,
+Fair 60-84, Poor < 60. Shopee publishes no formula, so its score is our own heuristic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from seo.lint import lint_description, lint_title, words
+
+GOOD, FAIR = 85, 60
+
+
+@dataclass
+class QualityInput:
+    platform: str
+    title: str
+    brand: str = ""
+    description: str = ""
+    image_count: int = 0
+    attributes: dict[str, str] = field(default_factory=dict)
+    category: str = ""
+    weight_kg: Decimal | None = None
+    dimensions: tuple[Decimal | None, Decimal | None, Decimal | None] = (None, None, None)
+    price: Decimal | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    has_variants: bool = False
+    title_max_length: int | None = None
+
+
+@dataclass
+class QualityResult:
+    score: int
+    tier: str
+    findings: list[dict[str, Any]]
+
+
+def tier_for(score: int | None) -> str:
+    if score is None:
+        return ""
+    return "good" if score >= GOOD else "fair" if score >= FAIR else "poor"
+
+
+def assess(item: QualityInput) -> QualityResult:
+    findings: list[dict[str, Any]] = []
+    earned = 0
+
+    def block(name: str, points: int, checks: list[tuple[bool, int, str]]) -> None:
+        nonlocal earned
+        got = points
+        for passed, cost, recommendation in checks:
+            if not passed:
+                got -= cost
+                findings.append({"block": name, "points": -cost, "recommendation": recommendation})
+        earned += max(0, got)
+
+    title_errors = [
+        f
+        for f in lint_title(item.title, item.platform, item.title_max_length)
+        if f.severity == "error"
+    ]
+    block(
+        "title",
+        25,
+        [
+            (
+                not title_errors,
+                15,
+                "Fix the title: "
+                + "; ".join(
+                    f.message + (f" ({f.excerpt})" if f.excerpt else "") for f in title_errors
+                ),
+            ),
+            (
+                not item.brand or item.title.casefold().startswith(item.brand.casefold()),
+                5,
+                f"Start the title with the brand ({item.brand})",
+            ),
+            (
+                item.has_variants
+                or len([w for w in words(item.title) if any(c.isdigit() for c in w)]) <= 2,
+                5,
+                "Without variants, name at most two specs in the title",
+            ),
+        ],
+    )
+    images = item.image_count
+    block(
+        "images",
+        25,
+        [
+            (images >= 3, 12, "Add images: fewer than 3 makes buyers hesitate"),
+            (images >= 5, 13, "Use at least 5 images (TikTok's Good tier asks for 5)"),
+        ],
+    )
+    description_findings = lint_description(item.description, item.platform)
+    word_count = len(words(item.description))
+    block(
+        "description",
+        20,
+        [
+            (word_count >= 30, 10, f"Write at least 30 words of description (now {word_count})"),
+            (
+                not [f for f in description_findings if f.severity == "error"],
+                6,
+                "Remove links, contacts, promo words or extra hashtags from the description",
+            ),
+            (
+                any(
+                    k in item.description.casefold()
+                    for k in (
+                        "isi paket",
+                        "isi kemasan",
+                        "dalam kotak",
+                        "kelengkapan",
+                        "berat",
+                        "ukuran",
+                    )
+                ),
+                4,
+                "Say what is in the box, and the size or weight",
+            ),
+        ],
+    )
+    block(
+        "attributes",
+        20,
+        [
+            (
+                len([v for v in item.attributes.values() if v]) >= 2,
+                10,
+                "Fill in the category's attributes (material, size, specs)",
+            ),
+            (
+                not item.brand
+                or any(item.brand.casefold() in str(v).casefold() for v in item.attributes.values())
+                or not item.attributes,
+                5,
+                "The brand attribute should match the brand in the title",
+            ),
+            (bool(item.category), 5, "Choose a category"),
+        ],
+    )
+    in_bounds = (
+        item.price is not None
+        and item.price > 0
+        and (item.min_price is None or item.price >= item.min_price)
+        and (item.max_price is None or item.price <= item.max_price)
+    )
+    block(
+        "logistics",
+        10,
+        [
+            (item.weight_kg is not None and item.weight_kg > 0, 4, "Enter the package weight"),
+            (
+                all(d is not None and d > 0 for d in item.dimensions),
+                3,
+                "Enter the package dimensions",
+            ),
+            (in_bounds, 3, "The price is outside the platform's allowed range"),
+        ],
+    )
+    return QualityResult(earned, tier_for(earned), findings)

@@ -1,0 +1,186 @@
+"""Keywords in Bahasa Indonesia: normalization, stopwords, unigrams and bigrams, ranking (pure)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+
+# Function words and listing filler that never help a buyer find a product.
+STOPWORDS = frozenset(
+    [
+        "ada",
+        "adalah",
+        "agar",
+        "akan",
+        "aku",
+        "anda",
+        "atau",
+        "bagi",
+        "bahwa",
+        "banyak",
+        "baru",
+        "bisa",
+        "buat",
+        "dalam",
+        "dan",
+        "dapat",
+        "dari",
+        "dengan",
+        "di",
+        "dia",
+        "hanya",
+        "harus",
+        "ini",
+        "itu",
+        "jadi",
+        "jika",
+        "juga",
+        "kami",
+        "kamu",
+        "karena",
+        "ke",
+        "kita",
+        "lagi",
+        "lain",
+        "lebih",
+        "maka",
+        "mau",
+        "masih",
+        "mereka",
+        "nya",
+        "oleh",
+        "pada",
+        "para",
+        "per",
+        "pun",
+        "saat",
+        "saja",
+        "sampai",
+        "sangat",
+        "satu",
+        "sebagai",
+        "sebelum",
+        "sedang",
+        "sehingga",
+        "seperti",
+        "serta",
+        "setelah",
+        "sudah",
+        "supaya",
+        "tanpa",
+        "telah",
+        "tentang",
+        "tetapi",
+        "tidak",
+        "untuk",
+        "yang",
+        "yg",
+        "dgn",
+        "utk",
+        "sdh",
+        "tdk",
+        "bgt",
+        "banget",
+        "aja",
+        "kok",
+        "deh",
+        "dong",
+        "sih",
+        "nih",
+        "tuh",
+        "loh",
+        "kah",
+        "pun",
+        "produk",
+        "barang",
+        "toko",
+        "kami",
+        "silakan",
+        "terima",
+        "kasih",
+        "order",
+        "pesan",
+        "kirim",
+        "pengiriman",
+        "stok",
+        "ready",
+        "original",
+        "asli",
+        "kualitas",
+        "terbaik",
+        "bagus",
+        "baik",
+        "harga",
+        "murah",
+        "promo",
+        "new",
+        "baru",
+        "the",
+        "and",
+        "for",
+        "with",
+        "of",
+        "in",
+        "on",
+        "to",
+        "a",
+        "an",
+        "by",
+        "or",
+        "is",
+        "are",
+    ]
+)
+_TOKEN = re.compile(r"[0-9a-z]+(?:[.,][0-9]+[a-z]*)?")
+MAX_KEYWORDS = 12
+
+
+def normalize(text: str) -> list[str]:
+    """Lower-cased tokens without stopwords or one-letter noise."""
+    tokens = _TOKEN.findall((text or "").casefold())
+    return [t for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
+
+
+def candidates(fields: Iterable[str]) -> Counter:
+    """Unigrams and bigrams from a product's texts, weighted by where they come from."""
+    counts: Counter = Counter()
+    for text in fields:
+        tokens = normalize(text)
+        counts.update(tokens)
+        counts.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
+    return counts
+
+
+def rank_keywords(
+    fields: Iterable[str],
+    document_frequency: Mapping[str, int] | None = None,
+    documents: int = 1,
+    limit: int = MAX_KEYWORDS,
+) -> list[str]:
+    """The product's most telling terms: frequent here, rare across the catalog (tf-idf).
+
+    Bigrams get a small bonus: "kaos polos" says more than "kaos" and "polos" apart.
+    """
+    counts = candidates(fields)
+    frequency = document_frequency or {}
+    scored = []
+    for term, count in counts.items():
+        idf = math.log((1 + documents) / (1 + frequency.get(term, 0))) + 1
+        bonus = 1.3 if " " in term else 1.0
+        scored.append((count * idf * bonus, term))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    chosen: list[str] = []
+    for _score, term in scored:
+        if any(term in kept.split(" ") or term == kept for kept in chosen if " " in kept):
+            continue  # a unigram already inside a chosen bigram adds nothing
+        chosen.append(term)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def document_terms(fields: Iterable[str]) -> set[str]:
+    return set(candidates(fields))

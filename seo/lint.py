@@ -1,0 +1,190 @@
+"""Policy lint for marketplace titles and descriptions (pure).
+
+The rules come from the platforms' seller education pages (shared/marketplaces/
+fees-and-listing-rules.md §2): no promotional text, no other platforms' names, no URLs or
+contacts, no emoji or decorative symbols, no keyword stuffing, titles within the platform's
+length, at most 18 hashtags in a Shopee description.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+
+TITLE_LIMITS = {"shopee": (5, 100), "tiktokshop": (25, 255)}  # Shopee: get_item_limit wins
+MAX_HASHTAGS = 18
+MIN_DESCRIPTION_WORDS = 30
+
+PROMO_PATTERNS = (
+    r"promo",
+    r"murah(?:\s*meriah)?",
+    r"termurah",
+    r"diskon",
+    r"disc(?:ount)?",
+    r"sale",
+    r"flash\s*sale",
+    r"cuci\s*gudang",
+    r"obral",
+    r"terlaris",
+    r"best\s*seller",
+    r"laris",
+    r"gratis\s*ongkir",
+    r"free\s*ongkir",
+    r"cashback",
+    r"cod",
+    r"ready\s*stock?",
+    r"limited(?:\s*edition)?",
+    r"stok\s*terbatas",
+    r"\d+\s*%\s*off",
+    r"beli\s*\d+\s*gratis\s*\d+",
+    r"stok\s*terbatas",
+    r"\d+\s*%\s*off",
+    r"beli\s*\d+\s*gratis\s*\d+",
+    r"buy\s*\d+\s*get\s*\d+",
+    r"bonus",
+    r"viral",
+    r"original\s*100\s*%",
+)
+PLATFORM_NAMES = (
+    "shopee",
+    "tokopedia",
+    "tiktok",
+    "lazada",
+    "bukalapak",
+    "blibli",
+    "zalora",
+    "jd.id",
+    "instagram",
+    "whatsapp",
+)
+_PROMO = re.compile(r"(?<![\w])(?:" + "|".join(PROMO_PATTERNS) + r")(?![\w])", re.IGNORECASE)
+_PLATFORM = re.compile(
+    r"(?<![\w])(?:" + "|".join(map(re.escape, PLATFORM_NAMES)) + r")(?![\w])", re.IGNORECASE
+)
+_URL = re.compile(
+    r"(?:https?://|www\.)\S+|\b[\w-]+\.(?:com|co\.id|id|net|shop|link)\b", re.IGNORECASE
+)
+_PHONE = re.compile(r"(?:\+62|\b62|\b0)8\d{1,3}[-\s.]?\d{3,4}[-\s.]?\d{3,5}\b")
+_HASHTAG = re.compile(r"#\w+")
+_WORD = re.compile(r"[^\W_]+(?:[.,'/-][^\W_]+)*", re.UNICODE)
+ALLOWED_SYMBOLS = set(" -/.,&()+%'\"'xX:")
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+    excerpt: str = ""
+    severity: str = "error"  # error: breaks a platform rule; warning: weakens the listing
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def _is_symbol(ch: str) -> bool:
+    if ch.isalnum() or ch in ALLOWED_SYMBOLS or ch.isspace():
+        return False
+    category = unicodedata.category(ch)
+    return category.startswith(("S", "P", "C")) or category == "So"
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text or "")
+
+
+def lint_text(text: str) -> list[Finding]:
+    """What no title or description may contain."""
+    findings = []
+    for match in _PROMO.finditer(text):
+        findings.append(Finding("promo", "Promotional words are not allowed", match.group(0)))
+    for match in _PLATFORM.finditer(text):
+        findings.append(
+            Finding(
+                "platform_name", "Names of marketplaces or apps are not allowed", match.group(0)
+            )
+        )
+    for match in _URL.finditer(text):
+        findings.append(Finding("url", "Links are not allowed", match.group(0)))
+    for match in _PHONE.finditer(text):
+        findings.append(
+            Finding("phone", "Phone numbers and contacts are not allowed", match.group(0))
+        )
+    return findings
+
+
+def lint_title(title: str, platform: str, max_length: int | None = None) -> list[Finding]:
+    findings = lint_text(title)
+    minimum, maximum = TITLE_LIMITS.get(platform, (1, 255))
+    maximum = max_length or maximum
+    length = len(title)
+    if length > maximum:
+        findings.append(
+            Finding(
+                "too_long",
+                f"Title is {length} characters; the limit is {maximum}",
+                title[maximum - 10 : maximum + 10],
+            )
+        )
+    if length < minimum:
+        findings.append(
+            Finding(
+                "too_short", f"Title is {length} characters; at least {minimum} are needed", title
+            )
+        )
+    symbols = [ch for ch in title if _is_symbol(ch)]
+    if symbols:
+        findings.append(
+            Finding(
+                "symbols",
+                "Emoji and decorative symbols are not allowed",
+                "".join(dict.fromkeys(symbols)),
+            )
+        )
+    counts: dict[str, int] = {}
+    for word in words(title.casefold()):
+        if len(word) > 2:
+            counts[word] = counts.get(word, 0) + 1
+    stuffed = sorted(word for word, count in counts.items() if count > 2)
+    if stuffed:
+        findings.append(
+            Finding(
+                "stuffing",
+                "A word repeated more than twice reads as keyword stuffing",
+                ", ".join(stuffed),
+            )
+        )
+    repeated = sorted(word for word, count in counts.items() if count == 2)
+    if repeated:
+        findings.append(
+            Finding("repeated", "Repeated words waste title space", ", ".join(repeated), "warning")
+        )
+    if title != title.strip() or "  " in title:
+        findings.append(Finding("spacing", "Extra spaces", "", "warning"))
+    if title.isupper() and len(title) > 10:
+        findings.append(Finding("all_caps", "A title in capitals reads as shouting", "", "warning"))
+    return findings
+
+
+def lint_description(text: str, platform: str) -> list[Finding]:
+    findings = lint_text(text)
+    hashtags = _HASHTAG.findall(text or "")
+    if platform == "shopee" and len(hashtags) > MAX_HASHTAGS:
+        findings.append(
+            Finding(
+                "hashtags",
+                f"{len(hashtags)} hashtags; Shopee allows at most {MAX_HASHTAGS}",
+                " ".join(hashtags[:3]),
+            )
+        )
+    count = len(words(text))
+    if count < MIN_DESCRIPTION_WORDS:
+        findings.append(
+            Finding(
+                "short_description",
+                f"The description has {count} words; write at least {MIN_DESCRIPTION_WORDS}",
+                "",
+                "warning",
+            )
+        )
+    return findings
