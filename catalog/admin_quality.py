@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 from catalog.models import MasterProduct, Platform, PlatformMapping
 from catalog.quality import FAIR, GOOD
-from catalog.selectors import organization_ids_for_user
+from catalog.selectors import common_findings, organization_ids_for_user, tier_counts
 from seo.services import mappings_seo_apply
 
 TIER_COLOURS = {"good": "#3a7d44", "fair": "#c9a227", "poor": "#ba2121", "unscored": "#999"}
@@ -21,17 +20,6 @@ def _scoped(queryset: QuerySet, request: HttpRequest) -> QuerySet:
     if request.user.is_superuser:
         return queryset
     return queryset.filter(organization_id__in=organization_ids_for_user(user=request.user))
-
-
-def tier_counts(mappings: QuerySet) -> dict[str, dict[str, int]]:
-    """Good / Fair / Poor / unscored listings per platform, in one query."""
-    rows = mappings.values("platform").annotate(
-        good=Count("pk", filter=Q(quality_score__gte=GOOD)),
-        fair=Count("pk", filter=Q(quality_score__gte=FAIR, quality_score__lt=GOOD)),
-        poor=Count("pk", filter=Q(quality_score__lt=FAIR)),
-        unscored=Count("pk", filter=Q(quality_score__isnull=True)),
-    )
-    return {row.pop("platform"): row for row in rows}
 
 
 def bar_chart(counts: dict[str, int], title: str) -> str:
@@ -53,19 +41,6 @@ def bar_chart(counts: dict[str, int], title: str) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
-
-
-def common_findings(mappings: QuerySet, limit: int = 10) -> list[tuple[str, int]]:
-    """The recommendations that come up most often across the listings."""
-    sql, params = mappings.values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT finding->>'recommendation' AS text, count(*) FROM platform_mappings pm, "  # noqa: S608
-            "jsonb_array_elements(pm.quality_issues) AS finding "
-            f"WHERE pm.id IN ({sql}) GROUP BY text ORDER BY count(*) DESC, text LIMIT %s",
-            [*params, limit],
-        )
-        return cursor.fetchall()
 
 
 def quality_dashboard_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> TemplateResponse:

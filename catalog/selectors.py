@@ -6,9 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from catalog.models import MasterProduct, Membership, Organization, PlatformMapping
+from catalog.quality import FAIR as QUALITY_FAIR
+from catalog.quality import GOOD as QUALITY_GOOD
 
 Role = Membership.Role
 WRITE_ROLES = (Role.OWNER, Role.MERCHANDISER)
@@ -108,3 +111,27 @@ def product_platform_differences(product: MasterProduct) -> list[dict[str, Any]]
                     }
                 )
     return rows
+
+
+def tier_counts(mappings: QuerySet) -> dict[str, dict[str, int]]:
+    """Good / Fair / Poor / unscored listings per platform, in one query."""
+    rows = mappings.values("platform").annotate(
+        good=Count("pk", filter=Q(quality_score__gte=QUALITY_GOOD)),
+        fair=Count("pk", filter=Q(quality_score__gte=QUALITY_FAIR, quality_score__lt=QUALITY_GOOD)),
+        poor=Count("pk", filter=Q(quality_score__lt=QUALITY_FAIR)),
+        unscored=Count("pk", filter=Q(quality_score__isnull=True)),
+    )
+    return {row.pop("platform"): row for row in rows}
+
+
+def common_findings(mappings: QuerySet, limit: int = 10) -> list[tuple[str, int]]:
+    """The recommendations that come up most often across the listings."""
+    sql, params = mappings.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT finding->>'recommendation' AS text, count(*) FROM platform_mappings pm, "  # noqa: S608
+            "jsonb_array_elements(pm.quality_issues) AS finding "
+            f"WHERE pm.id IN ({sql}) GROUP BY text ORDER BY count(*) DESC, text LIMIT %s",
+            [*params, limit],
+        )
+        return cursor.fetchall()

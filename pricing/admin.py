@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from decimal import Decimal
 
 from django.contrib import admin
@@ -16,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from catalog.admin_base import OrganizationScopedAdmin
 from catalog.models import Platform
 from catalog.selectors import organization_ids_for_user
-from pricing.calculator import PricingError, forward, reverse
 from pricing.forms import SimulatorForm
 from pricing.models import PlatformFeeConfig, PricingProfile
-from pricing.selectors import fee_configs_for, fee_rule, select_fee_config
+from pricing.services import price_quote
 
 HUNDRED = Decimal("100")
 
@@ -106,44 +104,28 @@ class PlatformFeeConfigAdmin(OrganizationScopedAdmin):
         return TemplateResponse(request, "admin/pricing/simulator.html", context)
 
     def _simulate(self, platform: str, label: str, data: dict, organization_id) -> dict:
-        config = select_fee_config(
-            fee_configs_for(organization_id=organization_id, platform=platform),
+        quote = price_quote(
+            organization_id=organization_id,
             platform=platform,
             seller_tier=data["seller_tier"],
             category_group=data["category_group"],
             on=data["on"],
-            organization_id=organization_id,
-        )
-        if config is None:
-            return {"platform": label, "error": _("No fee rule in force on that date.")}
-        profile = PricingProfile(pph22_applies=data["pph22"])
-        rule = replace(
-            fee_rule(config, profile),
-            program=data["program_percent"] / HUNDRED,
+            cost=data.get("cost"),
+            target_margin_percent=data.get("target_margin"),
+            price=data.get("price"),
+            discount_percent=data["discount"],
+            shipping=data["shipping"],
+            program_percent=data["program_percent"],
             program_cap=data.get("program_cap"),
-            affiliate=data["affiliate_percent"] / HUNDRED,
+            affiliate_percent=data["affiliate_percent"],
+            pph22=data["pph22"],
         )
-        discount = data["discount"] / HUNDRED
-        try:
-            if data.get("price") is not None:
-                breakdown = forward(
-                    data["price"],
-                    rule,
-                    discount=discount,
-                    shipping=data["shipping"],
-                    cost=data.get("cost"),
-                )
-            else:
-                breakdown = reverse(
-                    data["cost"],
-                    data["target_margin"] / HUNDRED,
-                    rule,
-                    discount=discount,
-                    shipping=data["shipping"],
-                )
-        except PricingError as error:
-            return {"platform": label, "rule": config, "error": str(error)}
-        return {"platform": label, "rule": config, "breakdown": breakdown}
+        return {
+            "platform": label,
+            "rule": quote.rule,
+            "breakdown": quote.breakdown,
+            "error": quote.error,
+        }
 
 
 @admin.register(PricingProfile)

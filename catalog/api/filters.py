@@ -1,0 +1,117 @@
+"""One FilterSet per model, shared by every API list."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import Exists, OuterRef, Q
+
+from catalog.models import SEARCH_CONFIG, MasterProduct, Platform, PlatformMapping
+from catalog.quality import FAIR, GOOD
+
+TIER_CHOICES = [("good", "Good"), ("fair", "Fair"), ("poor", "Poor")]
+
+
+def _tier(queryset, field: str, value: str):
+    ranges = {
+        "good": Q(**{f"{field}__gte": GOOD}),
+        "fair": Q(**{f"{field}__gte": FAIR, f"{field}__lt": GOOD}),
+        "poor": Q(**{f"{field}__lt": FAIR}),
+    }
+    return queryset.filter(ranges[value]) if value in ranges else queryset
+
+
+class ProductFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="filter_q", label="Full-text search (Bahasa Indonesia) or SKU")
+    status = filters.MultipleChoiceFilter(choices=MasterProduct.Status.choices)
+    category = filters.CharFilter()
+    subcategory = filters.CharFilter()
+    brand = filters.CharFilter()
+    sku = filters.CharFilter()
+    tags = filters.BaseInFilter(
+        field_name="tags", method="filter_tags_any", label="Any of these tags (comma-separated)"
+    )
+    tags_all = filters.BaseInFilter(
+        field_name="tags", method="filter_tags_all", label="All of these tags (comma-separated)"
+    )
+    platform = filters.ChoiceFilter(
+        choices=Platform.choices, method="filter_platform", label="Listed on"
+    )
+    sync_status = filters.ChoiceFilter(
+        choices=PlatformMapping.SyncStatus.choices,
+        method="filter_mapping",
+        label="A listing's sync status",
+    )
+    review_status = filters.ChoiceFilter(
+        choices=PlatformMapping.ReviewStatus.choices,
+        method="filter_mapping",
+        label="A listing's review status",
+    )
+    quality_tier = filters.ChoiceFilter(choices=TIER_CHOICES, method="filter_tier")
+    quality_min = filters.NumberFilter(field_name="quality_score", lookup_expr="gte")
+    quality_max = filters.NumberFilter(field_name="quality_score", lookup_expr="lte")
+    price_min = filters.NumberFilter(field_name="base_price", lookup_expr="gte")
+    price_max = filters.NumberFilter(field_name="base_price", lookup_expr="lte")
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label="Changed at or after (incremental sync)"
+    )
+    organization = filters.NumberFilter(field_name="organization_id")
+
+    class Meta:
+        model = MasterProduct
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        term = value.strip()
+        if not term:
+            return queryset
+        return queryset.filter(
+            Q(search_vector=SearchQuery(term, config=SEARCH_CONFIG, search_type="websearch"))
+            | Q(sku=term)
+            | Q(sku=term.upper())
+        )
+
+    def filter_tags_any(self, queryset, name, value):
+        return queryset.filter(tags__overlap=list(value)) if value else queryset
+
+    def filter_tags_all(self, queryset, name, value):
+        return queryset.filter(tags__contains=list(value)) if value else queryset
+
+    def filter_platform(self, queryset, name, value):
+        return queryset.filter(
+            Exists(PlatformMapping.objects.filter(master_product=OuterRef("pk"), platform=value))
+        )
+
+    def filter_mapping(self, queryset, name, value):
+        return queryset.filter(
+            Exists(PlatformMapping.objects.filter(master_product=OuterRef("pk"), **{name: value}))
+        )
+
+    def filter_tier(self, queryset, name, value):
+        return _tier(queryset, "quality_score", value)
+
+
+class MappingFilterSet(filters.FilterSet):
+    platform = filters.MultipleChoiceFilter(choices=Platform.choices)
+    listing_status = filters.MultipleChoiceFilter(
+        choices=PlatformMapping._meta.get_field("listing_status").choices
+    )
+    sync_status = filters.MultipleChoiceFilter(choices=PlatformMapping.SyncStatus.choices)
+    review_status = filters.MultipleChoiceFilter(choices=PlatformMapping.ReviewStatus.choices)
+    match_method = filters.MultipleChoiceFilter(choices=PlatformMapping.MatchMethod.choices)
+    master_product = filters.UUIDFilter(field_name="master_product_id")
+    platform_product_id = filters.CharFilter()
+    quality_tier = filters.ChoiceFilter(choices=TIER_CHOICES, method="filter_tier")
+    price_min = filters.NumberFilter(field_name="platform_price", lookup_expr="gte")
+    price_max = filters.NumberFilter(field_name="platform_price", lookup_expr="lte")
+    margin_max = filters.NumberFilter(
+        field_name="margin_percentage", lookup_expr="lt", label="Margin below (percent)"
+    )
+    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = PlatformMapping
+        fields = []
+
+    def filter_tier(self, queryset, name, value):
+        return _tier(queryset, "quality_score", value)

@@ -1,0 +1,182 @@
+"""Catalog API serializers; writes go through the same services and checks as the admin."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from catalog.forms import ImageListField, VariantListField
+from catalog.models import MasterProduct, Organization, PlatformMapping
+from catalog.quality import tier_for
+
+MAPPING_FIELDS = [
+    "id",
+    "platform",
+    "platform_product_id",
+    "platform_shop_id",
+    "platform_title",
+    "platform_sku",
+    "listing_status",
+    "listing_platforms",
+    "platform_price",
+    "fee_percentage",
+    "margin_percentage",
+    "calculated_at",
+    "seo_title",
+    "seo_keywords",
+    "seo_quality_score",
+    "quality_score",
+    "sync_enabled",
+    "sync_status",
+    "last_synced_at",
+    "match_method",
+    "match_confidence",
+    "review_status",
+    "updated_at",
+]
+
+
+class ProductMappingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlatformMapping
+        fields = MAPPING_FIELDS
+        read_only_fields = MAPPING_FIELDS
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False
+    )
+    mappings = ProductMappingSerializer(many=True, read_only=True)
+    quality_tier = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MasterProduct
+        fields = [
+            "id",
+            "organization",
+            "sku",
+            "name",
+            "short_description",
+            "full_description",
+            "brand",
+            "base_price",
+            "cost_price",
+            "currency",
+            "weight_kg",
+            "length_cm",
+            "width_cm",
+            "height_cm",
+            "category",
+            "subcategory",
+            "tags",
+            "images",
+            "variants",
+            "status",
+            "quality_score",
+            "quality_tier",
+            "quality_issues",
+            "locked_fields",
+            "mappings",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "id",
+            "quality_score",
+            "quality_issues",
+            "locked_fields",
+            "created_at",
+            "updated_at",
+        ]
+        # SKU uniqueness per organization is checked in validate(), where the organization
+        # may come from the caller's single membership.
+        validators: list = []
+
+    @extend_schema_field(serializers.ChoiceField(choices=["good", "fair", "poor", ""]))
+    def get_quality_tier(self, obj: MasterProduct) -> str:
+        return tier_for(obj.quality_score)
+
+    def validate_organization(self, organization: Organization) -> Organization:
+        allowed = self.context["writable_organizations"]
+        if organization.pk not in allowed:
+            raise serializers.ValidationError("You cannot add products to this organization.")
+        if self.instance is not None and organization.pk != self.instance.organization_id:
+            raise serializers.ValidationError("A product cannot move to another organization.")
+        return organization
+
+    def validate_images(self, value):
+        return self._django_check(ImageListField(required=False), value)
+
+    def validate_variants(self, value):
+        return self._django_check(VariantListField(required=False), value)
+
+    @staticmethod
+    def _django_check(field, value):
+        # The admin's own field checks, so the API accepts exactly what the admin does.
+        try:
+            if isinstance(field, ImageListField):
+                if value is not None and not isinstance(value, list):
+                    raise DjangoValidationError("Images must be a list of {url, alt, primary}.")
+                for image in value or []:
+                    if not isinstance(image, dict) or not image.get("url"):
+                        raise DjangoValidationError("Each image needs a url.")
+                text = "\n".join(
+                    ("*" if image.get("primary") else "")
+                    + str(image["url"])
+                    + (f" | {image['alt']}" if image.get("alt") else "")
+                    for image in value or []
+                )
+                return field.clean(text)
+            field.validate(value)
+            return value or []
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from error
+
+    def validate(self, attrs):
+        if self.instance is None and "organization" not in attrs:
+            writable = self.context["writable_organizations"]
+            if len(writable) != 1:
+                raise serializers.ValidationError(
+                    {"organization": ["Say which organization the product belongs to."]}
+                )
+            attrs["organization"] = Organization.objects.get(pk=next(iter(writable)))
+        organization = attrs.get("organization") or self.instance.organization
+        sku = attrs.get("sku", self.instance.sku if self.instance else None)
+        clash = MasterProduct.objects.filter(organization=organization, sku=sku)
+        if self.instance is not None:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise serializers.ValidationError(
+                {"sku": ["This SKU is already used in the organization."]}
+            )
+        return attrs
+
+
+class MappingSerializer(serializers.ModelSerializer):
+    master_product_sku = serializers.CharField(source="master_product.sku", read_only=True)
+
+    class Meta:
+        model = PlatformMapping
+        fields = [
+            *MAPPING_FIELDS,
+            "organization",
+            "master_product",
+            "master_product_sku",
+            "variant_links",
+            "price_breakdown",
+            "seo_findings",
+            "quality_issues",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+
+class RelinkSerializer(serializers.Serializer):
+    master_product = serializers.UUIDField()
+
+
+class QualitySummarySerializer(serializers.Serializer):
+    tiers = serializers.DictField(child=serializers.DictField(child=serializers.IntegerField()))
+    common_findings = serializers.ListField(child=serializers.DictField())

@@ -1,0 +1,20 @@
+"""The REST API under /api/v1/."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from catalog.api.views import MappingViewSet, ProductViewSet, QualitySummaryView
+from imports.api.views import ConnectionViewSet, ImportJobViewSet
+from pricing.api.views import QuoteView
+
+router = DefaultRouter()
+router.register("products", ProductViewSet, basename="product")
+router.register("mappings", MappingViewSet, basename="mapping")
+router.register("import-jobs", ImportJobViewSet, basename="import-job")
+router.register("connections", ConnectionViewSet, basename="connection")
+
+urlpatterns = [
+    path("pricing/quote/", QuoteView.as_view(), name="pricing-quote"),
+    path("quality/summary/", QualitySummaryView.as_view(), name="quality-summary"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from imports.models import ChannelConnection, ImportJob
+from imports.selectors import import_job_progress
+
+
+class ConnectionSerializer(serializers.ModelSerializer):
+    """A connection without any secret: only whether each one is set."""
+
+    has_partner_key = serializers.SerializerMethodField()
+    has_app_secret = serializers.SerializerMethodField()
+    has_access_token = serializers.SerializerMethodField()
+    has_refresh_token = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChannelConnection
+        fields = [
+            "id",
+            "organization",
+            "platform",
+            "name",
+            "status",
+            "base_url",
+            "auth_base_url",
+            "partner_id",
+            "app_key",
+            "shop_id",
+            "shop_cipher",
+            "shop_name",
+            "has_partner_key",
+            "has_app_secret",
+            "has_access_token",
+            "has_refresh_token",
+            "access_token_expires_at",
+            "refresh_token_expires_at",
+            "rate_limit_qps",
+            "concurrency",
+            "last_error",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_partner_key(self, obj) -> bool:
+        return bool(obj.partner_key)
+
+    def get_has_app_secret(self, obj) -> bool:
+        return bool(obj.app_secret)
+
+    def get_has_access_token(self, obj) -> bool:
+        return bool(obj.access_token)
+
+    def get_has_refresh_token(self, obj) -> bool:
+        return bool(obj.refresh_token)
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    progress = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id",
+            "organization",
+            "connection",
+            "platform",
+            "mode",
+            "dry_run",
+            "status",
+            "stage",
+            "total",
+            "listed_count",
+            "fetched_count",
+            "stored_count",
+            "failed_count",
+            "api_calls",
+            "processed_count",
+            "created_count",
+            "updated_count",
+            "linked_count",
+            "suggested_count",
+            "unchanged_count",
+            "invalid_count",
+            "error_type",
+            "error_message",
+            "updated_since",
+            "started_at",
+            "finished_at",
+            "created_at",
+            "progress",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, obj) -> dict:
+        return import_job_progress(obj)
+
+
+class ImportStartSerializer(serializers.Serializer):
+    connection = serializers.IntegerField()
+    mode = serializers.ChoiceField(choices=ImportJob.Mode.choices, default=ImportJob.Mode.FULL)
+    dry_run = serializers.BooleanField(default=False)

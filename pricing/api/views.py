@@ -1,0 +1,110 @@
+"""POST /api/v1/pricing/quote/: the calculator, forward (a price) or reverse (cost + margin)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from catalog.api.base import OrganizationScopedMixin, roles_of
+from catalog.models import Platform
+from pricing.models import CategoryGroup, SellerTier
+from pricing.services import price_quote
+
+MONEY = {"max_digits": 12, "decimal_places": 2, "min_value": Decimal("0")}
+PERCENT = {
+    "max_digits": 6,
+    "decimal_places": 3,
+    "min_value": Decimal("0"),
+    "max_value": Decimal("99.999"),
+}
+
+
+def _amount(name: str, value: object) -> object:
+    """Money as strings with 2 decimals, like every amount in this API; the margin as is."""
+    if not isinstance(value, Decimal):
+        return value
+    return str(value) if name == "margin" else str(value.quantize(Decimal("0.01")))
+
+
+class QuoteRequestSerializer(serializers.Serializer):
+    platform = serializers.ChoiceField(
+        choices=Platform.choices, required=False, help_text="Omit for both platforms."
+    )
+    price = serializers.DecimalField(required=False, **MONEY)
+    cost = serializers.DecimalField(required=False, **MONEY)
+    target_margin = serializers.DecimalField(
+        required=False,
+        max_digits=6,
+        decimal_places=3,
+        min_value=Decimal("-100"),
+        max_value=Decimal("99.999"),
+    )
+    seller_tier = serializers.ChoiceField(choices=SellerTier.choices, default="regular")
+    category_group = serializers.ChoiceField(
+        choices=[c for c in CategoryGroup.choices if c[0]], default="others"
+    )
+    discount_percent = serializers.DecimalField(default=Decimal("0"), **PERCENT)
+    shipping = serializers.DecimalField(default=Decimal("0"), **MONEY)
+    program_percent = serializers.DecimalField(default=Decimal("0"), **PERCENT)
+    program_cap = serializers.DecimalField(required=False, allow_null=True, **MONEY)
+    affiliate_percent = serializers.DecimalField(default=Decimal("0"), **PERCENT)
+    pph22 = serializers.BooleanField(default=True)
+    on = serializers.DateField(required=False)
+
+    def validate(self, attrs):
+        if attrs.get("price") is None and (
+            attrs.get("cost") is None or attrs.get("target_margin") is None
+        ):
+            raise serializers.ValidationError("Give a price, or a cost and a target_margin.")
+        return attrs
+
+
+class QuoteView(OrganizationScopedMixin, APIView):
+    @extend_schema(request=QuoteRequestSerializer, responses={200: dict})
+    def post(self, request):
+        body = QuoteRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        organizations = sorted(roles_of(request))
+        platforms = [data["platform"]] if data.get("platform") else list(Platform.values)
+        quotes = {}
+        for platform in platforms:
+            quote = price_quote(
+                organization_id=organizations[0] if organizations else None,
+                platform=platform,
+                seller_tier=data["seller_tier"],
+                category_group=data["category_group"],
+                on=data.get("on", timezone.localdate()),
+                cost=data.get("cost"),
+                target_margin_percent=data.get("target_margin"),
+                price=data.get("price"),
+                discount_percent=data["discount_percent"],
+                shipping=data["shipping"],
+                program_percent=data["program_percent"],
+                program_cap=data.get("program_cap"),
+                affiliate_percent=data["affiliate_percent"],
+                pph22=data["pph22"],
+            )
+            breakdown = quote.breakdown
+            quotes[platform] = {
+                "fee_rule": str(quote.rule) if quote.rule else None,
+                "fee_rule_source": quote.rule.source if quote.rule else None,
+                "error": quote.error or None,
+                "breakdown": None
+                if breakdown is None
+                else {
+                    **{k: _amount(k, v) for k, v in breakdown.__dict__.items()},
+                    "fee_percentage": str(breakdown.fee_percentage),
+                    "margin_percentage": (
+                        str(breakdown.margin_percentage)
+                        if breakdown.margin_percentage is not None
+                        else None
+                    ),
+                },
+            }
+        return Response({"quotes": quotes})
