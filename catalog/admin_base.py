@@ -15,13 +15,14 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Membership, Organization
+from catalog.models import Organization
 from catalog.selectors import (
     ALL_ROLES,
     WRITE_ROLES,
     Role,
     organization_ids_for_user,
     organizations_for_user,
+    roles_by_organization,
 )
 
 
@@ -34,19 +35,6 @@ def planner_row_estimate(queryset: QuerySet) -> int:
     if isinstance(plan, str):
         plan = json.loads(plan)
     return int(plan[0]["Plan"]["Plan Rows"])
-
-
-def roles_by_organization(request: HttpRequest) -> dict[int, str]:
-    """The caller's role per organization, read once per request."""
-    cached = getattr(request, "_syncstore_roles", None)
-    if cached is None:
-        cached = dict(
-            Membership.objects.filter(user_id=request.user.pk).values_list(
-                "organization_id", "role"
-            )
-        )
-        request._syncstore_roles = cached
-    return cached
 
 
 class EstimatedCountPaginator(Paginator):

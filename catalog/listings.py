@@ -11,6 +11,7 @@ from django.db import transaction
 from catalog.matching import SkuRule, generated_sku, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.selectors import sku_rules_for
+from catalog.services import product_normalize_skus
 from imports.models import RawImportRecord
 from imports.pipeline.mappings import ListingRecord
 
@@ -116,9 +117,7 @@ def mapping_split(
         sku_normalized=normalize_sku(sku, rules),
         **master_values(record),
     )
-    master.variant_skus = sorted(
-        {normalize_sku(v.get("sku", ""), rules) for v in master.variants if v.get("sku")}
-    )
+    product_normalize_skus(product=master, rules=rules)
     master.save()
     mapping.master_product = master
     mapping.match_method = PlatformMapping.MatchMethod.NEW

@@ -135,3 +135,16 @@ def common_findings(mappings: QuerySet, limit: int = 10) -> list[tuple[str, int]
             [*params, limit],
         )
         return cursor.fetchall()
+
+
+def roles_by_organization(request: Any) -> dict[int, str]:
+    """The caller's role per organization, read once per request (admin and API alike)."""
+    cached = getattr(request, "_syncstore_roles", None)
+    if cached is None:
+        cached = dict(
+            Membership.objects.filter(user_id=request.user.pk).values_list(
+                "organization_id", "role"
+            )
+        )
+        request._syncstore_roles = cached
+    return cached

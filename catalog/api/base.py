@@ -12,22 +12,13 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from catalog.models import Membership
-from catalog.selectors import organization_ids_for_user
+from catalog.selectors import organization_ids_for_user, roles_by_organization
 
 Role = Membership.Role
 WRITE_ROLES = (Role.OWNER, Role.MERCHANDISER)
 
 
-def roles_of(request) -> dict[int, str]:
-    cached = getattr(request, "_syncstore_api_roles", None)
-    if cached is None:
-        cached = dict(
-            Membership.objects.filter(user_id=request.user.pk).values_list(
-                "organization_id", "role"
-            )
-        )
-        request._syncstore_api_roles = cached
-    return cached
+roles_of = roles_by_organization
 
 
 class OrganizationRolePermission(permissions.BasePermission):
