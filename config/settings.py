@@ -109,8 +109,23 @@ else:
     from config.embedded_db import embedded_database_url
 
     DATABASES = {"default": env.db_url_config(embedded_database_url(VAR_DIR))}
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A statement running longer than this is cancelled (0: no limit); imports batch their writes,
+# so only a runaway query ever hits it.
+_statement_timeout = env.int("DATABASE_STATEMENT_TIMEOUT_MS", default=0)
+if _statement_timeout:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c statement_timeout={_statement_timeout}"
+    )
+if env.bool("DATABASE_POOL", default=False):
+    # psycopg's connection pool (Django 5.1+); it replaces persistent connections.
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -199,6 +214,10 @@ IMPORT_TOKEN_REFRESH_MARGIN_SECONDS = env.int("IMPORT_TOKEN_REFRESH_MARGIN_SECON
 IMPORT_INCREMENTAL_MARGIN_SECONDS = env.int("IMPORT_INCREMENTAL_MARGIN_SECONDS", default=600)
 # A running job whose heartbeat is older than this is considered dead and can be resumed.
 IMPORT_STALE_AFTER_SECONDS = env.int("IMPORT_STALE_AFTER_SECONDS", default=300)
+
+# --- Operations -----------------------------------------------------------------------------
+# /api/health/ fails when the worker's heartbeat (a scheduled task) is older than this.
+HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=300)
 
 # --- Pricing ------------------------------------------------------------------------------------
 # Listings earning less than this margin (percent of the net price) are flagged as thin.

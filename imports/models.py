@@ -79,6 +79,11 @@ class ChannelConnection(TimeStampedModel):
         help_text=_("Detail calls in flight at once (still within the rate limit)."),
     )
     last_error = models.TextField(_("last error"), blank=True)
+    import_interval_minutes = models.PositiveIntegerField(
+        _("incremental import every (minutes)"),
+        default=0,
+        help_text=_("0: no scheduled imports. Applied by `manage.py sync_schedules`."),
+    )
 
     class Meta:
         ordering = ["organization__name", "name"]
@@ -304,3 +309,18 @@ class RawImportRecord(models.Model):
         return (
             f"{self.get_platform_display()} {self.platform_product_id} (job {self.import_job_id})"
         )
+
+
+class WorkerHeartbeat(models.Model):
+    """Written by a scheduled task: proof that a django-q2 worker is running tasks."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -8,3 +8,36 @@ from imports.services import import_job_run
 def run_import(job_id: int) -> str:
     job = import_job_run(job_id=job_id)
     return f"import #{job.pk}: {job.status}"
+
+
+def heartbeat() -> str:
+    from imports.maintenance import heartbeat_record
+
+    return f"alive at {heartbeat_record().seen_at:%H:%M:%S}"
+
+
+def recover_stale_imports() -> str:
+    from imports.services import import_jobs_recover_stale
+
+    return f"requeued {import_jobs_recover_stale()}"
+
+
+def scheduled_import(connection_id: int) -> str:
+    from imports.maintenance import scheduled_import_start
+
+    job = scheduled_import_start(connection_id=connection_id)
+    return f"import #{job.pk} queued" if job else "skipped"
+
+
+def cleanup_raw_imports(days: int = 30) -> str:
+    from datetime import timedelta
+
+    from imports.maintenance import raw_records_cleanup
+
+    return str(raw_records_cleanup(older_than=timedelta(days=days)))
+
+
+def archive_stale_mappings(days: int = 90) -> str:
+    from imports.maintenance import stale_mappings_archive
+
+    return str(stale_mappings_archive(days=days))
