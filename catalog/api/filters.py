@@ -2,14 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import django_filters as filters
 from django.contrib.postgres.search import SearchQuery
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django_filters.fields import IsoDateTimeField
 
 from catalog.models import SEARCH_CONFIG, MasterProduct, Platform, PlatformMapping
 from catalog.quality import FAIR, GOOD
 
 TIER_CHOICES = [("good", "Good"), ("fair", "Fair"), ("poor", "Poor")]
+MAX_UTC_OFFSET = timedelta(hours=14)  # the widest real time zone; PostgreSQL refuses more
+
+
+class SaneIsoDateTimeField(IsoDateTimeField):
+    def clean(self, value):
+        moment = super().clean(value)
+        offset = moment.utcoffset() if moment is not None else None
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+            raise ValidationError("The time zone offset must be within ±14:00.")
+        return moment
+
+
+class SaneIsoDateTimeFilter(filters.IsoDateTimeFilter):
+    field_class = SaneIsoDateTimeField
 
 
 def _tier(queryset, field: str, value: str):
@@ -52,7 +70,7 @@ class ProductFilterSet(filters.FilterSet):
     quality_max = filters.NumberFilter(field_name="quality_score", lookup_expr="lte")
     price_min = filters.NumberFilter(field_name="base_price", lookup_expr="gte")
     price_max = filters.NumberFilter(field_name="base_price", lookup_expr="lte")
-    updated_since = filters.IsoDateTimeFilter(
+    updated_since = SaneIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label="Changed at or after (incremental sync)"
     )
     organization = filters.NumberFilter(field_name="organization_id")
@@ -107,7 +125,7 @@ class MappingFilterSet(filters.FilterSet):
     margin_max = filters.NumberFilter(
         field_name="margin_percentage", lookup_expr="lt", label="Margin below (percent)"
     )
-    updated_since = filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = SaneIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = PlatformMapping

@@ -197,3 +197,11 @@ def test_wrongly_typed_json_fields_are_a_400_not_a_500(api):
     )
     assert response.status_code == 400
     assert set(response.json()["error"]["fields"]) == {"images", "variants"}
+
+
+@pytest.mark.parametrize("url", [URL, "/api/v1/mappings/"])
+def test_impossible_time_zones_are_a_400(api, url):
+    # Found by schemathesis: PostgreSQL refuses offsets beyond ±14:00 with a server error.
+    response = api.get(url, {"updated_since": "0492-04-27T17:13:19.747-19:04"})
+    assert response.status_code == 400
+    assert "updated_since" in response.json()["error"]["fields"]
