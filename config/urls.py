@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import health
+from config.metrics import metrics
 
 admin.site.site_header = _("SyncStore")
 admin.site.site_title = _("SyncStore admin")
@@ -15,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("imports/", include("imports.urls")),
     path("api/health/", health, name="health"),
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", include(("config.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

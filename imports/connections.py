@@ -120,6 +120,7 @@ def client_for(
     *,
     on_call: Callable[[str], None] | None = None,
     with_tokens: bool = True,
+    observer: object = None,
 ) -> MarketplaceClient:
     """A client for the connection, rate limited and with its token provider."""
     options = {
@@ -128,6 +129,7 @@ def client_for(
         "limiter": RateLimiter(float(connection.rate_limit_qps)),
         "on_call": on_call,
         "pool_size": connection.concurrency + 2,
+        "observer": observer,
     }
     client: MarketplaceClient
     if connection.platform == Platform.SHOPEE:

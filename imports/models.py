@@ -162,6 +162,12 @@ class ImportJob(TimeStampedModel):
     stored_count = models.PositiveIntegerField(_("stored"), default=0)
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
     api_calls = models.PositiveIntegerField(_("API calls"), default=0)
+    api_stats = models.JSONField(
+        _("API calls per endpoint"),
+        default=dict,
+        blank=True,
+        help_text=_("Calls, seconds, failures and retries per marketplace endpoint."),
+    )
     # Building the catalog from the fetched records
     processed_count = models.PositiveIntegerField(_("processed"), default=0)
     created_count = models.PositiveIntegerField(_("products created"), default=0)

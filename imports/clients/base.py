@@ -75,12 +75,15 @@ class MarketplaceClient:
         limiter: RateLimiter | None = None,
         on_call: Callable[[str], None] | None = None,
         pool_size: int = 8,
+        observer: Any = None,
     ) -> None:
         self.tokens = tokens
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.limiter = limiter
         self.on_call = on_call
+        # Optional: .done(endpoint, seconds, failed) and .retry(endpoint), for metrics.
+        self.observer = observer
         self.session = requests.Session()
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=max(2, pool_size))
         self.session.mount("http://", adapter)
@@ -140,6 +143,8 @@ class MarketplaceClient:
                 delay = self.retry.delay(attempt, error.retry_after)
                 if error.retry_after and self.limiter:
                     self.limiter.pause(error.retry_after)
+                if self.observer is not None:
+                    self.observer.retry(endpoint)
                 logger.warning(
                     "%s %s failed (attempt %d), retrying in %.2fs: %s",
                     self.platform,
@@ -156,6 +161,14 @@ class MarketplaceClient:
         if self.on_call:
             self.on_call(endpoint)
         started = time.perf_counter()
+        try:
+            return self._exchange(call, endpoint, started)
+        except MarketplaceError:
+            if self.observer is not None:
+                self.observer.done(endpoint, time.perf_counter() - started, True)
+            raise
+
+    def _exchange(self, call: ApiCall, endpoint: str, started: float) -> dict[str, Any]:
         try:
             response = self.session.request(
                 call.method,
@@ -203,8 +216,11 @@ class MarketplaceClient:
             response.status_code,
             elapsed * 1000,
             payload.get("request_id", ""),
+            extra={"marketplace_request_id": str(payload.get("request_id", ""))},
         )
         self.check(payload, response)
+        if self.observer is not None:
+            self.observer.done(endpoint, elapsed, False)
         return payload
 
     def _transport_error(self, endpoint: str, what: str, exc: Exception) -> MarketplaceError:

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from catalog.models import Platform, PlatformMapping
 from catalog.populate import PopulateReport, catalog_populate
+from config.logging import log_context
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.clients.shopee import ShopeeClient
 from imports.clients.tiktok import TikTokShopClient
@@ -89,8 +90,8 @@ def job_log(
     )
 
 
-def fetcher_for(connection_row: ChannelConnection, on_call: Callable[[str], None]) -> Fetcher:
-    client = client_for(connection_row, on_call=on_call)
+def fetcher_for(connection_row: ChannelConnection, on_call: CallCounter) -> Fetcher:
+    client = client_for(connection_row, on_call=on_call, observer=on_call)
     if connection_row.platform == Platform.SHOPEE:
         assert isinstance(client, ShopeeClient)
         return ShopeeFetcher(client, concurrency=connection_row.concurrency)
@@ -99,18 +100,50 @@ def fetcher_for(connection_row: ChannelConnection, on_call: Callable[[str], None
 
 
 class CallCounter:
+    """Counts a job's marketplace calls, their time and retries per endpoint (for metrics)."""
+
     def __init__(self) -> None:
         self.count = 0
+        self.stats: dict[str, dict[str, float]] = {}
         self._lock = threading.Lock()
 
     def __call__(self, endpoint: str) -> None:
         with self._lock:
             self.count += 1
 
+    def _entry(self, endpoint: str) -> dict[str, float]:
+        return self.stats.setdefault(
+            endpoint, {"calls": 0, "seconds": 0.0, "failures": 0, "retries": 0}
+        )
+
+    def done(self, endpoint: str, seconds: float, failed: bool) -> None:
+        with self._lock:
+            entry = self._entry(endpoint)
+            entry["calls"] += 1
+            entry["seconds"] += seconds
+            entry["failures"] += int(failed)
+
+    def retry(self, endpoint: str) -> None:
+        with self._lock:
+            self._entry(endpoint)["retries"] += 1
+
     def take(self) -> int:
         with self._lock:
             taken, self.count = self.count, 0
         return taken
+
+    def merge_into(self, stats: dict) -> dict:
+        """Add what was counted since the last merge to a job's stored totals."""
+        with self._lock:
+            pending, self.stats = self.stats, {}
+        merged = {k: dict(v) for k, v in (stats or {}).items()}
+        for endpoint, entry in pending.items():
+            total = merged.setdefault(
+                endpoint, {"calls": 0, "seconds": 0.0, "failures": 0, "retries": 0}
+            )
+            for key, value in entry.items():
+                total[key] = round(total.get(key, 0) + value, 4)
+        return merged
 
 
 class ImportRunner:
@@ -128,6 +161,11 @@ class ImportRunner:
 
     # --- the run ----------------------------------------------------------------------------
     def run(self) -> ImportJob:
+        job = self.job
+        with log_context(job_id=job.pk, connection_id=job.connection_id, platform=job.platform):
+            return self._run_locked()
+
+    def _run_locked(self) -> ImportJob:
         job = self.job
         with job_lock(job.pk) as acquired:
             if not acquired:
@@ -397,6 +435,7 @@ class ImportRunner:
             job.stored_count += stored
             job.failed_count += len(page.failures)
             job.api_calls += self.calls.take()
+            job.api_stats = self.calls.merge_into(job.api_stats)
             job.heartbeat_at = timezone.now()
             job.save(
                 update_fields=[
@@ -406,6 +445,7 @@ class ImportRunner:
                     "stored_count",
                     "failed_count",
                     "api_calls",
+                    "api_stats",
                     "heartbeat_at",
                     "updated_at",
                 ]

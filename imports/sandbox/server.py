@@ -20,6 +20,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import islice
 from typing import Any
@@ -310,6 +311,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             f"Content-Type: {response.content_type}",
             f"Content-Length: {len(response.body)}",
             f"X-Request-Id: {secrets.token_hex(8)}",
+            f"Date: {formatdate(usegmt=True)}",
         ]
         head += [f"{name}: {value}" for name, value in response.headers.items()]
         payload = ("\r\n".join(head) + "\r\n\r\n").encode() + response.body

@@ -165,3 +165,9 @@ def test_a_real_worker_keeps_the_health_check_green(client):
         except subprocess.TimeoutExpired:
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait(timeout=10)
+
+
+def test_every_response_carries_a_request_id(client):
+    response = client.get("/api/health/", HTTP_X_REQUEST_ID="from-the-proxy")
+    assert response["X-Request-Id"] == "from-the-proxy"
+    assert len(client.get("/api/health/")["X-Request-Id"]) == 32

@@ -1,0 +1,27 @@
+# SyncStore: one image for the web server and the django-q2 worker.
+FROM python:3.12-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_DEBUG=False
+WORKDIR /app
+
+COPY pyproject.toml constraints.txt README.md ./
+COPY config ./config
+COPY catalog ./catalog
+COPY imports ./imports
+COPY pricing ./pricing
+COPY seo ./seo
+COPY templates ./templates
+COPY manage.py ./
+RUN pip install --no-cache-dir -c constraints.txt . \
+    && useradd --create-home syncstore
+
+# collectstatic needs settings but no database; production settings need these set.
+RUN DJANGO_SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only \
+    FIELD_ENCRYPTION_KEY=bm90LWEtcmVhbC1rZXktbm90LWEtcmVhbC1rZXktISE= \
+    DJANGO_ALLOWED_HOSTS=build DATABASE_URL=postgres://build@localhost/build \
+    python manage.py collectstatic --noinput
+
+USER syncstore
+EXPOSE 8000
+# The web container: migrate once the database answers, then serve with gunicorn.
+CMD ["sh", "-c", "python manage.py wait_for_db && python manage.py migrate --noinput && gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --timeout 60 --access-logfile -"]
