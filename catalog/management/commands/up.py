@@ -24,6 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("sync_schedules", stdout=self.stdout)  # heartbeat, recovery, cleanup
         if not options["no_demo"]:
             call_command("seed_demo", stdout=self.stdout)
         processes = [
