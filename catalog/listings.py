@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
@@ -33,19 +33,11 @@ class PopulateReport:
     errors: list[dict[str, Any]] = field(default_factory=list)  # the first few, for reports
 
     def add(self, other: PopulateReport) -> None:
-        for name in (
-            "processed",
-            "created",
-            "updated",
-            "linked",
-            "suggested",
-            "unchanged",
-            "invalid",
-            "skipped",
-            "duplicates",
-            "rejected",
-        ):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for counter in fields(self):
+            if counter.type in ("int", int):
+                setattr(
+                    self, counter.name, getattr(self, counter.name) + getattr(other, counter.name)
+                )
         self.errors = (self.errors + other.errors)[:50]
 
     def as_dict(self) -> dict[str, Any]:

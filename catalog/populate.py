@@ -38,22 +38,6 @@ from catalog.selectors import sku_rules_for
 from imports.models import RawImportRecord
 from imports.pipeline.mappings import Issue, ListingRecord, transform_record
 
-MASTER_FIELDS = (
-    "name",
-    "short_description",
-    "full_description",
-    "brand",
-    "base_price",
-    "weight_kg",
-    "length_cm",
-    "width_cm",
-    "height_cm",
-    "category",
-    "subcategory",
-    "images",
-    "variants",
-    "status",
-)
 MAPPING_FIELDS = (
     "platform_title",
     "platform_sku",

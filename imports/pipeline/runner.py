@@ -40,7 +40,8 @@ from imports.pipeline.raw_store import raw_records_upsert
 
 logger = logging.getLogger("imports.pipeline")
 
-ADVISORY_LOCK_NAMESPACE = 0x5E7C
+ADVISORY_LOCK_NAMESPACE = 0x5E7C  # keeps our advisory lock keys apart from anyone else's
+# The populate report's counts that the job stores as <name>_count.
 PROCESS_COUNTS = (
     "processed",
     "created",
@@ -49,7 +50,7 @@ PROCESS_COUNTS = (
     "suggested",
     "unchanged",
     "invalid",
-)  # keeps our advisory lock keys apart from anyone else's
+)
 
 
 class JobCancelled(Exception):
