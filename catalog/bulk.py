@@ -46,3 +46,31 @@ def bulk_update_rows(
             cursor.execute(sql, params)
             updated += cursor.rowcount
     return updated
+
+
+def copy_insert(model: type[Model], objects: Sequence[Model], fields: Sequence[str]) -> int:
+    """INSERT many new rows with COPY: several times faster than a multi-row INSERT.
+
+    Values go through each field's own `get_db_prep_save`, so they are stored exactly as
+    `bulk_create` would store them. Database defaults and generated columns are left out.
+    """
+    if not objects:
+        return 0
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    table = connection.ops.quote_name(meta.db_table)
+    names = ", ".join(connection.ops.quote_name(field.column) for field in columns)
+    connection.ensure_connection()
+    # Errors come out as Django's (IntegrityError, ...) as from any other query.
+    with (
+        connection.wrap_database_errors,
+        connection.cursor() as cursor,
+        cursor.cursor.copy(
+            f"COPY {table} ({names}) FROM STDIN"  # only quoted identifiers are interpolated
+        ) as copy,
+    ):
+        for obj in objects:
+            copy.write_row(
+                [f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns]
+            )
+    return len(objects)

@@ -219,7 +219,9 @@ class MasterProduct(TimeStampedModel):
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="master_products_search_gin"),
+            # One GIN over (organization, words): title matching and search find an
+            # organization's products sharing rare words in a single index scan.
+            GinIndex(fields=["organization", "search_vector"], name="master_products_search_gin"),
             GinIndex(fields=["tags"], name="master_products_tags_gin"),
             GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="master_products_name_trgm"),
             # Title matching looks only at products priced like the listing (within 10%).
@@ -228,7 +230,7 @@ class MasterProduct(TimeStampedModel):
             models.Index(
                 fields=["organization", "sku_normalized"], name="master_products_org_sku_norm"
             ),
-            GinIndex(fields=["variant_skus"], name="master_products_variant_skus"),
+            GinIndex(fields=["organization", "variant_skus"], name="master_products_variant_skus"),
             models.Index(
                 fields=["organization", "-updated_at"], name="master_products_org_updated"
             ),

@@ -1,8 +1,8 @@
-"""Building the master catalog from raw import records: transform, match, upsert in batches.
+"""Building the master catalog from raw import records: transform, match, enrich, write.
 
-Per batch (keyset-paged by raw record id) it runs a fixed number of queries whatever the batch
-size: existing mappings, SKU candidates, title-similarity candidates (pg_trgm, one LATERAL
-query), then bulk inserts and updates.
+A `CatalogSession` holds what a whole run needs once (SKU rules, reference data, fee rules,
+term statistics); each batch then runs a fixed number of queries whatever its size (existing
+mappings, SKU candidates, title candidates) and writes every new row once, whole, with COPY.
 """
 
 from __future__ import annotations
@@ -10,14 +10,17 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import nullcontext
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from catalog.bulk import bulk_update_rows
+from catalog.bulk import bulk_update_rows, copy_insert
+from catalog.candidates import products_with_variant_skus, similar_products
+from catalog.enrich import ENRICHED_MAPPING_FIELDS, ListingEnricher
 from catalog.listings import (
     PopulateReport,
     json_ready,
@@ -25,8 +28,6 @@ from catalog.listings import (
     master_values,
 )
 from catalog.matching import (
-    PRICE_BAND,
-    SIMILARITY_FLOOR,
     SUGGEST_THRESHOLD,
     SkuRule,
     generated_sku,
@@ -35,6 +36,7 @@ from catalog.matching import (
 )
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.selectors import sku_rules_for
+from catalog.services import product_quality_assess, quality_refresh
 from imports.models import RawImportRecord
 from imports.pipeline.mappings import Issue, ListingRecord, transform_record
 
@@ -51,24 +53,107 @@ MAPPING_FIELDS = (
 )
 
 
-class BatchBuilder:
-    """Decides, for one batch of raw records, every write the catalog needs."""
+# Every stored column but the generated search vector (and the mappings' and raw rows' ids).
+MASTER_COPY_FIELDS = tuple(f.name for f in MasterProduct._meta.concrete_fields if not f.generated)
+MAPPING_COPY_FIELDS = tuple(
+    f.name for f in PlatformMapping._meta.concrete_fields if not f.primary_key
+)
+RAW_COPY_FIELDS = tuple(f.name for f in RawImportRecord._meta.concrete_fields if not f.primary_key)
+ANALYZE_MIN_NEW_ROWS = 2000
+RAW_RESULT_FIELDS = ("processed", "processed_at", "master_product", "processing_errors")
+
+
+class CatalogSession:
+    """What one run (an import job, a populate command) needs once rather than per batch."""
 
     def __init__(
         self,
         organization_id: int,
-        rules: tuple[SkuRule, ...],
-        dry_run: bool,
-        skip_existing: bool,
-        error_policy: str,
-        context_for: Callable[[int], dict],
-    ):
+        *,
+        dry_run: bool = False,
+        skip_existing: bool = False,
+        error_policy: str = "skip",
+        clock: Any = None,
+    ) -> None:
+        from imports.models import ImportJob
+
         self.organization_id = organization_id
-        self.rules = rules
+        self.rules: tuple[SkuRule, ...] = sku_rules_for(organization_id)
         self.dry_run = dry_run
         self.skip_existing = skip_existing
         self.error_policy = error_policy
-        self.context_for = context_for
+        self.enricher = ListingEnricher()
+        # Where the time goes (an import's StageClock); nothing is timed without one.
+        self.stage = clock.stage if clock is not None else (lambda name: nullcontext())
+        self.report = PopulateReport()
+        self._contexts: dict[int, dict] = {}
+        self._analyzed_rows: int | None = None  # table size at the last ANALYZE
+        self._inserted = 0  # rows this session added since then
+        self._jobs = ImportJob.objects
+
+    def context_for(self, job_id: int) -> dict:
+        """The reference data (categories, limits) the job's payloads refer to."""
+        if job_id not in self._contexts:
+            self._contexts[job_id] = (
+                self._jobs.filter(pk=job_id).values_list("reference_data", flat=True).first() or {}
+            )
+        return self._contexts[job_id]
+
+    def term_frequency(self):
+        return self.enricher.seo.statistics(self.organization_id)[0]
+
+    def process(self, raws: list[RawImportRecord], incoming: bool = False) -> PopulateReport:
+        """Build and write one batch (in the caller's transaction).
+
+        `incoming` raws were just fetched: those without an id are inserted already processed,
+        the others (seen earlier in the same job) get their new payload.
+        """
+        self._refresh_statistics()
+        builder = BatchBuilder(self, incoming)
+        builder.build(raws)
+        builder.write()
+        self.report.add(builder.report)
+        if not self.dry_run:
+            self._inserted += len(builder.new_masters) + len(builder.new_mappings)
+        return builder.report
+
+    def _refresh_statistics(self) -> None:
+        """ANALYZE the catalog tables at the start and whenever they have grown by half.
+
+        The matching queries are planned from these statistics: on a table that grew from
+        nothing during this run, stale ones make PostgreSQL scan the whole organization for
+        every listing instead of using the full-text and price indexes (20 times slower).
+        """
+        if self._analyzed_rows is not None and self._inserted < max(
+            ANALYZE_MIN_NEW_ROWS, self._analyzed_rows // 2
+        ):
+            return
+        with connection.cursor() as cursor:
+            # Only the columns matching filters on: the JSON columns are slow to sample.
+            cursor.execute(
+                "ANALYZE master_products (organization_id, base_price, sku_normalized, "
+                "variant_skus, search_vector), platform_mappings (organization_id, platform, "
+                "platform_product_id, master_product_id)"
+            )
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = 'master_products'::regclass"
+            )
+            self._analyzed_rows = max(0, cursor.fetchone()[0])
+        self._inserted = 0
+
+
+class BatchBuilder:
+    """Decides, for one batch of raw records, every write the catalog needs."""
+
+    def __init__(self, session: CatalogSession, incoming: bool = False):
+        self.session = session
+        self.incoming = incoming
+        self.organization_id = session.organization_id
+        self.rules = session.rules
+        self.dry_run = session.dry_run
+        self.skip_existing = session.skip_existing
+        self.error_policy = session.error_policy
+        self.context_for = session.context_for
         self.report = PopulateReport()
         self.now = timezone.now()
         self.new_masters: list[MasterProduct] = []
@@ -82,14 +167,25 @@ class BatchBuilder:
 
     # --- entry point --------------------------------------------------------------------------
     def build(self, raws: list[RawImportRecord]) -> PopulateReport:
-        transformed = [
-            (raw, transform_record(raw.platform, raw.raw_data, self.context_for(raw.import_job_id)))
-            for raw in raws
-        ]
+        with self.session.stage("transform"):
+            transformed = [
+                (
+                    raw,
+                    transform_record(
+                        raw.platform, raw.raw_data, self.context_for(raw.import_job_id)
+                    ),
+                )
+                for raw in raws
+            ]
+        with self.session.stage("match"):
+            self._build_transformed(raws, transformed)
+        return self.report
+
+    def _build_transformed(self, raws: list[RawImportRecord], transformed: list) -> None:
         invalid = [(raw, record) for raw, record in transformed if not record.valid]
         if invalid and self.error_policy == "reject":
             self._reject(transformed, invalid)
-            return self.report
+            return
         for raw, record in invalid:
             self._finish_raw(raw, record.issues, master_id=None)
             self.report.invalid += 1
@@ -101,7 +197,6 @@ class BatchBuilder:
         for platform, items in by_platform.items():
             self._build_platform(platform, items)
         self.report.processed = len(raws)
-        return self.report
 
     def _reject(self, transformed, invalid) -> None:
         note = Issue(
@@ -227,16 +322,23 @@ class BatchBuilder:
         }
         wanted = {sku for sku in normalized.values() if sku}
         wanted_variants = {sku for skus in variant_skus.values() for sku in skus}
-        candidates = (
-            list(
-                MasterProduct.objects.filter(
-                    Q(sku_normalized__in=wanted) | Q(variant_skus__overlap=list(wanted_variants)),
-                    organization_id=self.organization_id,
-                ).prefetch_related("mappings")
-            )
-            if (wanted or wanted_variants)
+        # Two queries, not one with OR: each then uses its own index (btree, GIN).
+        products = MasterProduct.objects.filter(organization_id=self.organization_id)
+        candidates = list(
+            products.filter(sku_normalized__in=wanted).prefetch_related("mappings")
+            if wanted
             else []
         )
+        found = {master.pk for master in candidates}
+        by_variant_ids = set(
+            products_with_variant_skus(
+                organization_id=self.organization_id, skus=sorted(wanted_variants)
+            )
+        )
+        if by_variant_ids - found:
+            candidates += list(
+                products.filter(pk__in=by_variant_ids - found).prefetch_related("mappings")
+            )
         by_sku = {master.sku_normalized: master for master in candidates}
         by_variant = {sku: master for master in candidates for sku in master.variant_skus}
         on_platform = {
@@ -329,52 +431,20 @@ class BatchBuilder:
                 self._create(raw, record, platform)
 
     def _similar_masters(self, platform: str, records: list[ListingRecord]) -> dict[int, list]:
-        """For each listing, the most similar master products not yet listed on `platform`.
-
-        Only products priced within the agreement band are compared (a different price caps
-        the confidence below the suggestion threshold anyway), which keeps this one indexed
-        query per batch cheap at any catalog size.
-        """
+        """For each listing, the most similar master products not yet listed on `platform`."""
         if (
             not MasterProduct.objects.filter(organization_id=self.organization_id)
             .exclude(mappings__platform=platform)
             .exists()
         ):
             return {}  # every product is already listed here: nothing to suggest
-        sql = """
-            SELECT r.position, m.id, m.score
-            FROM unnest(%s::int[], %s::text[], %s::numeric[]) AS r(position, name, price)
-            CROSS JOIN LATERAL (
-                SELECT p.id, similarity(p.name, r.name) AS score FROM master_products p
-                WHERE p.organization_id = %s
-                  AND p.base_price BETWEEN r.price * %s AND r.price * %s
-                  AND NOT EXISTS (SELECT 1 FROM platform_mappings pm
-                                  WHERE pm.master_product_id = p.id AND pm.platform = %s)
-                ORDER BY score DESC
-                LIMIT 3
-            ) m
-            WHERE m.score >= %s
-        """
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql,
-                [
-                    list(range(len(records))),
-                    [r["name"] for r in records],
-                    [r["base_price"] for r in records],
-                    self.organization_id,
-                    1 - PRICE_BAND,
-                    1 + PRICE_BAND,
-                    platform,
-                    SIMILARITY_FLOOR,
-                ],
-            )
-            rows = cursor.fetchall()
-        masters = MasterProduct.objects.in_bulk({row[1] for row in rows})
-        found: dict[int, list] = defaultdict(list)
-        for position, master_id, score in rows:
-            found[position].append((masters[master_id], float(score)))
-        return found
+        return similar_products(
+            organization_id=self.organization_id,
+            platform=platform,
+            names=[r["name"] for r in records],
+            prices=[r["base_price"] for r in records],
+            frequency=self.session.term_frequency(),
+        )
 
     def _link(
         self,
@@ -461,6 +531,12 @@ class BatchBuilder:
     def write(self) -> None:
         if self.dry_run:
             return
+        with self.session.stage("enrich"):
+            self._enrich()
+        with self.session.stage("write"):
+            self._write()
+
+    def _write(self) -> None:
         if self.new_masters:
             existing = set(
                 MasterProduct.objects.filter(
@@ -470,29 +546,61 @@ class BatchBuilder:
             for master in self.new_masters:
                 if master.sku in existing:  # a product of this SKU was created meanwhile
                     master.sku = f"{master.sku}-{str(master.id)[:8]}"[:100]
-            MasterProduct.objects.bulk_create(self.new_masters, batch_size=500)
+            copy_insert(MasterProduct, self.new_masters, MASTER_COPY_FIELDS)
+            with connection.cursor() as cursor:
+                # New rows wait in a GIN index's pending list, which every search reads
+                # through: merged now, while it is one batch long, matching stays indexed.
+                cursor.execute(
+                    "SELECT gin_clean_pending_list(%s::regclass), "
+                    "gin_clean_pending_list(%s::regclass)",
+                    ["master_products_search_gin", "master_products_variant_skus"],
+                )
         # Products whose changes touch the same fields are written in one statement.
         by_fields: dict[tuple[str, ...], list[MasterProduct]] = defaultdict(list)
         for master, changed in self.changed_masters.values():
             master.updated_at = self.now
             extra = {"variant_skus"} if "variants" in changed else set()
+            extra |= {"quality_score", "quality_issues"}
             by_fields[tuple(sorted(changed | extra | {"updated_at"}))].append(master)
         for fields, masters in by_fields.items():
             bulk_update_rows(MasterProduct, masters, fields)
         if self.new_mappings:
             for mapping in self.new_mappings:
                 mapping.created_at = self.now
-            PlatformMapping.objects.bulk_create(self.new_mappings, batch_size=500)
+            copy_insert(PlatformMapping, self.new_mappings, MAPPING_COPY_FIELDS)
         if self.changed_mappings:
-            bulk_update_rows(PlatformMapping, self.changed_mappings, MAPPING_FIELDS)
+            bulk_update_rows(
+                PlatformMapping, self.changed_mappings, MAPPING_FIELDS + ENRICHED_MAPPING_FIELDS
+            )
+        self._write_raws()
         for mapping in self.displaced:
             mapping_split(mapping=mapping, rules=self.rules)
-        if self.raw_updates:
-            bulk_update_rows(
-                RawImportRecord,
-                self.raw_updates,
-                ["processed", "processed_at", "master_product", "processing_errors"],
+        if self.displaced or self.changed_masters:
+            # Their other listings' quality depends on the product that just changed.
+            quality_refresh(
+                products=MasterProduct.objects.filter(
+                    pk__in=[m.master_product_id for m in self.displaced]
+                    + list(self.changed_masters)
+                )
             )
+
+    def _enrich(self) -> None:
+        for master, _changed in self.changed_masters.values():
+            product_quality_assess(master)
+        self.session.enricher.enrich(
+            new_products=self.new_masters,
+            mappings=self.new_mappings + self.changed_mappings,
+            now=self.now,
+        )
+
+    def _write_raws(self) -> None:
+        new = [raw for raw in self.raw_updates if raw.pk is None]
+        stored = [raw for raw in self.raw_updates if raw.pk is not None]
+        copy_insert(RawImportRecord, new, RAW_COPY_FIELDS)
+        fields = RAW_RESULT_FIELDS
+        if self.incoming:  # a listing fetched again in the same job: its newest payload wins
+            fields = ("raw_data", "content_hash", "imported_at", *RAW_RESULT_FIELDS)
+        bulk_update_rows(RawImportRecord, stored, fields)
 
 
 def catalog_populate(
@@ -505,23 +613,12 @@ def catalog_populate(
     error_policy: str = "skip",
     progress: Callable[[PopulateReport], None] | None = None,
 ) -> PopulateReport:
-    """Turn unprocessed raw records into master products and platform mappings."""
+    """Turn unprocessed stored raw records into master products and platform mappings."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
-    rules = sku_rules_for(organization_id)
-    contexts: dict[int, dict] = {}
-
-    def context_for(job_id: int) -> dict:
-        if job_id not in contexts:
-            from imports.models import ImportJob
-
-            contexts[job_id] = (
-                ImportJob.objects.filter(pk=job_id).values_list("reference_data", flat=True).first()
-                or {}
-            )
-        return contexts[job_id]
-
-    report = PopulateReport()
+    session = CatalogSession(
+        organization_id, dry_run=dry_run, skip_existing=skip_existing, error_policy=error_policy
+    )
     last_id = 0
     base = records.filter(organization_id=organization_id, processed=False).order_by("id")
     while True:
@@ -529,13 +626,8 @@ def catalog_populate(
         if not batch:
             break
         last_id = batch[-1].id
-        builder = BatchBuilder(
-            organization_id, rules, dry_run, skip_existing, error_policy, context_for
-        )
         with transaction.atomic():
-            builder.build(batch)
-            builder.write()
-        report.add(builder.report)
+            session.process(batch)
         if progress:
-            progress(report)
-    return report
+            progress(session.report)
+    return session.report

@@ -193,16 +193,26 @@ def _quality_for_listing(mapping: PlatformMapping, product: MasterProduct) -> Qu
     )
 
 
+def product_quality_assess(product: MasterProduct) -> None:
+    """Score the product with the rubric (in memory, not saved)."""
+    result = assess(_quality_for_product(product))
+    product.quality_score, product.quality_issues = result.score, result.findings
+
+
+def listing_quality_assess(mapping: PlatformMapping, product: MasterProduct) -> None:
+    """Score one listing of the product with the rubric (in memory, not saved)."""
+    result = assess(_quality_for_listing(mapping, product))
+    mapping.quality_score, mapping.quality_issues = result.score, result.findings
+
+
 def quality_refresh(*, products: QuerySet[MasterProduct]) -> int:
     """Score products and their listings with the rubric; returns how many products."""
     changed_products, changed_mappings = [], []
     for product in products.prefetch_related("mappings").order_by("pk").iterator(chunk_size=500):
-        result = assess(_quality_for_product(product))
-        product.quality_score, product.quality_issues = result.score, result.findings
+        product_quality_assess(product)
         changed_products.append(product)
         for mapping in product.mappings.all():
-            listing = assess(_quality_for_listing(mapping, product))
-            mapping.quality_score, mapping.quality_issues = listing.score, listing.findings
+            listing_quality_assess(mapping, product)
             changed_mappings.append(mapping)
     bulk_update_rows(MasterProduct, changed_products, ["quality_score", "quality_issues"])
     bulk_update_rows(PlatformMapping, changed_mappings, ["quality_score", "quality_issues"])

@@ -42,11 +42,11 @@ def _ensure_database(server_uri: str, name: str) -> None:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
-def embedded_database_url(var_dir: Path) -> str:
+def embedded_database_url(var_dir: Path, name: str = APP_DATABASE) -> str:
     """Return a DATABASE_URL for the embedded server, starting it if needed."""
     server_uri = _server_uri(var_dir / "pgdata")
-    _ensure_database(server_uri, APP_DATABASE)
+    _ensure_database(server_uri, name)
     parts = urlsplit(server_uri)
     socket_dir = parse_qs(parts.query).get("host", [""])[0]
     logger.debug("embedded PostgreSQL on socket %s", socket_dir)
-    return parts._replace(path=f"/{APP_DATABASE}").geturl()
+    return parts._replace(path=f"/{name}").geturl()

@@ -230,6 +230,11 @@ IMPORT_TOKEN_REFRESH_MARGIN_SECONDS = env.int("IMPORT_TOKEN_REFRESH_MARGIN_SECON
 IMPORT_INCREMENTAL_MARGIN_SECONDS = env.int("IMPORT_INCREMENTAL_MARGIN_SECONDS", default=600)
 # A running job whose heartbeat is older than this is considered dead and can be resumed.
 IMPORT_STALE_AFTER_SECONDS = env.int("IMPORT_STALE_AFTER_SECONDS", default=300)
+# A job whose worker process grows past this resident size stops with memory_error at a
+# checkpoint (resumable) instead of being killed by the operating system. 0 turns it off.
+IMPORT_MEMORY_LIMIT_MB = env.int("IMPORT_MEMORY_LIMIT_MB", default=1024)
+# Pages fetched ahead of the page being written (bounded, so memory stays flat).
+IMPORT_PREFETCH_PAGES = env.int("IMPORT_PREFETCH_PAGES", default=2)
 
 # --- Operations -----------------------------------------------------------------------------
 # /api/health/ fails when the worker's heartbeat (a scheduled task) is older than this.

@@ -305,6 +305,7 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
             },
         ),
         (_("Field coverage"), {"fields": ("coverage_report",)}),
+        (_("Where the time went"), {"classes": ("collapse",), "fields": ("timing_report",)}),
         (
             _("Run"),
             {
@@ -330,6 +331,25 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
         if data["percent"] is None:
             return "—"
         return f"{data['processed']}/{data['total']} ({data['percent']:.0f}%)"
+
+    @admin.display(description=_("Seconds per stage"))
+    def timing_report(self, obj: ImportJob) -> str:
+        seconds = obj.stage_seconds or {}
+        if not seconds:
+            return "—"
+        rows = sorted(seconds.items(), key=lambda item: -item[1])
+        return format_html(
+            "<p>{}</p><table><tbody>{}</tbody></table>",
+            _(
+                "Stages overlap: pages are fetched (fetch) while earlier ones are written; "
+                "db_read and db_write are the database's share of the others."
+            ),
+            format_html_join(
+                "",
+                "<tr><td><code>{}</code></td><td>{}</td></tr>",
+                ((k, f"{v:.2f}") for k, v in rows),
+            ),
+        )
 
     @admin.display(description=_("Source fields"))
     def coverage_report(self, obj: ImportJob) -> str:

@@ -168,6 +168,12 @@ class ImportJob(TimeStampedModel):
         blank=True,
         help_text=_("Calls, seconds, failures and retries per marketplace endpoint."),
     )
+    stage_seconds = models.JSONField(
+        _("time per stage"),
+        default=dict,
+        blank=True,
+        help_text=_("Seconds spent in each stage, and in the database, summed over attempts."),
+    )
     # Building the catalog from the fetched records
     processed_count = models.PositiveIntegerField(_("processed"), default=0)
     created_count = models.PositiveIntegerField(_("products created"), default=0)

@@ -13,12 +13,12 @@ def import_job_progress(job: ImportJob) -> dict[str, Any]:
     """What a progress bar needs: counts, percent and an ETA."""
     total = job.total
     processed = job.processed
-    # Fetching is most of the work; building the catalog from the stored records the rest.
+    # Each page is fetched, then built into the catalog; fetching is most of the work.
     fetch_share = 100 if job.dry_run else 70
     fetch = min(1.0, processed / total) if total else 0.0
     build = 0.0
-    if job.stage in (ImportJob.Stage.PROCESSING, ImportJob.Stage.DONE) and job.stored_count:
-        build = min(1.0, job.processed_count / job.stored_count)
+    if total and not job.dry_run:
+        build = min(1.0, job.processed_count / total)
     percent = None
     if total is not None:
         percent = round(fetch * fetch_share + build * (100 - fetch_share), 1)

@@ -49,24 +49,38 @@ def _breakdown_json(breakdown: Breakdown) -> dict[str, str | bool | None]:
     }
 
 
+class PricingContext:
+    """Fee rules and pricing profiles, loaded once per organization and platform and kept
+    (an import prices page after page with the same rules)."""
+
+    def __init__(self) -> None:
+        self.configs: dict[tuple[int, str], list[PlatformFeeConfig]] = {}
+        self.profiles: dict[tuple[int, str], PricingProfile] = {}
+
+    def load(self, organization_id: int, platform: str) -> tuple[list, PricingProfile]:
+        key = (organization_id, platform)
+        if key not in self.configs:
+            self.configs[key] = fee_configs_for(organization_id=organization_id, platform=platform)
+            self.profiles[key] = profile_for(organization_id=organization_id, platform=platform)
+        return self.configs[key], self.profiles[key]
+
+
 def mapping_prices_compute(
-    *, mappings: Iterable[PlatformMapping], on: date | None = None
+    *,
+    mappings: Iterable[PlatformMapping],
+    on: date | None = None,
+    context: PricingContext | None = None,
 ) -> list[PriceChange]:
     """Price each listing from its product's base price with the fee rule in force `on`."""
     on = on or timezone.localdate()
-    configs: dict[tuple[int, str], list] = {}
-    profiles: dict[tuple[int, str], object] = {}
+    context = context or PricingContext()
     changes = []
     for mapping in mappings:
-        key = (mapping.organization_id, mapping.platform)
-        if key not in configs:
-            configs[key] = fee_configs_for(organization_id=key[0], platform=key[1])
-            profiles[key] = profile_for(organization_id=key[0], platform=key[1])
-        profile = profiles[key]
+        configs, profile = context.load(mapping.organization_id, mapping.platform)
         master = mapping.master_product
         change = PriceChange(mapping, mapping.platform_price)
         config = select_fee_config(
-            configs[key],
+            configs,
             platform=mapping.platform,
             seller_tier=profile.seller_tier,
             category_group=category_group(master.category),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -82,28 +83,62 @@ def _sources(mapping: PlatformMapping) -> tuple[TitleInput, list[str]]:
     return TitleInput(master.name, master.brand, master.category, master.subcategory), texts
 
 
-def mapping_seo_compute(*, mappings: Iterable[PlatformMapping]) -> list[SeoChange]:
-    stats: dict[int, tuple[Counter, int]] = {}
-    limits: dict[tuple[int, str], int] = {}
+class SeoContext:
+    """The catalog's term statistics and the shops' title limits, read once and then kept
+    up to date as products are added (an import writes titles page after page)."""
+
+    def __init__(self) -> None:
+        self.stats: dict[int, tuple[Counter, int]] = {}
+        self.limits: dict[tuple[int, str], int] = {}
+
+    def statistics(self, organization_id: int) -> tuple[Counter, int]:
+        if organization_id not in self.stats:
+            self.stats[organization_id] = keyword_statistics(organization_id=organization_id)
+        return self.stats[organization_id]
+
+    def limit(self, organization_id: int, platform: str) -> int:
+        key = (organization_id, platform)
+        if key not in self.limits:
+            self.limits[key] = title_limit(organization_id=organization_id, platform=platform)
+        return self.limits[key]
+
+    def add_product(self, product: MasterProduct) -> None:
+        frequency, documents = self.statistics(product.organization_id)
+        frequency.update(
+            document_terms((product.name, product.category, product.subcategory, product.brand))
+        )
+        self.stats[product.organization_id] = (frequency, documents + 1)
+
+
+def mapping_seo_compute(
+    *, mappings: Iterable[PlatformMapping], context: SeoContext | None = None
+) -> list[SeoChange]:
+    context = context or SeoContext()
     changes = []
     for mapping in mappings:
         org = mapping.organization_id
-        if org not in stats:
-            stats[org] = keyword_statistics(organization_id=org)
-        key = (org, mapping.platform)
-        if key not in limits:
-            limits[key] = title_limit(organization_id=org, platform=mapping.platform)
+        limit = context.limit(org, mapping.platform)
         source, texts = _sources(mapping)
-        frequency, documents = stats[org]
-        title = generate_title(source, mapping.platform, limits[key])
+        frequency, documents = context.statistics(org)
+        title = generate_title(source, mapping.platform, limit)
         keywords = rank_keywords(texts, frequency, documents)
         score = seo_score(
-            title, mapping.platform, brand=source.brand, keywords=keywords, max_length=limits[key]
+            title, mapping.platform, brand=source.brand, keywords=keywords, max_length=limit
         )
         changes.append(
             SeoChange(mapping, mapping.seo_title, title, keywords, score.value, score.reasons)
         )
     return changes
+
+
+def seo_change_apply(change: SeoChange, now: datetime) -> None:
+    """Put a computed title, keywords and score on the mapping (not saved)."""
+    mapping = change.mapping
+    mapping.seo_title = change.new_title
+    mapping.seo_keywords = change.keywords
+    mapping.seo_quality_score = change.score
+    mapping.seo_findings = change.reasons
+    mapping.updated_at = now
 
 
 def mappings_seo_apply(
@@ -114,11 +149,6 @@ def mappings_seo_apply(
     if not dry_run:
         now = timezone.now()
         for change in changes:
-            mapping = change.mapping
-            mapping.seo_title = change.new_title
-            mapping.seo_keywords = change.keywords
-            mapping.seo_quality_score = change.score
-            mapping.seo_findings = change.reasons
-            mapping.updated_at = now
+            seo_change_apply(change, now)
         bulk_update_rows(PlatformMapping, [c.mapping for c in changes], SEO_FIELDS)
     return changes

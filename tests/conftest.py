@@ -43,6 +43,20 @@ def merchandiser_client(client, merchandiser):
     return client
 
 
+@pytest.fixture
+def seeded_fee_rules(django_db_blocker):
+    """The migration-seeded fee rules (a transactional test elsewhere may have flushed them)."""
+    import importlib
+
+    from django.apps import apps
+
+    from pricing.models import PlatformFeeConfig
+
+    with django_db_blocker.unblock():
+        if not PlatformFeeConfig.objects.filter(organization__isnull=True).exists():
+            importlib.import_module("pricing.migrations.0002_seed_fee_rules").seed(apps, None)
+
+
 # The sandbox marketplaces and connections to them, for every test package.
 from tests.sandbox_fixtures import (  # noqa: E402,F401
     fast_retries,

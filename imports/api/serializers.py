@@ -83,6 +83,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "suggested_count",
             "unchanged_count",
             "invalid_count",
+            "stage_seconds",
             "error_type",
             "error_message",
             "updated_since",

@@ -56,6 +56,7 @@ class ShopeeClient(MarketplaceClient):
     ) -> None:
         super().__init__(**options)
         self.base_url = base_url.rstrip("/")
+        self.use_environment_proxies(self.base_url)
         self.partner_id = int(partner_id)
         self.partner_key = partner_key
         self.shop_id = int(shop_id) if shop_id not in (None, "") else None

@@ -53,6 +53,7 @@ class TikTokShopClient(MarketplaceClient):
     ) -> None:
         super().__init__(**options)
         self.base_url = base_url.rstrip("/")
+        self.use_environment_proxies(self.base_url)
         self.auth_base_url = auth_base_url.rstrip("/")
         self.authorize_url = authorize_url
         self.app_key = app_key

@@ -51,6 +51,20 @@ class CoverageCounter:
         self.records = 0
         self.fields: dict[str, dict[str, Any]] = {}
 
+    @classmethod
+    def from_report(cls, report: dict[str, Any] | None) -> CoverageCounter:
+        """Continue counting from a stored report (a resumed job)."""
+        counter = cls()
+        counter.records = int((report or {}).get("records") or 0)
+        for path, entry in ((report or {}).get("fields") or {}).items():
+            counter.fields[path] = {
+                "present": entry["present"],
+                "empty": entry["empty"],
+                "types": dict(entry["types"]),
+                "examples": list(entry["examples"]),
+            }
+        return counter
+
     def add(self, payload: Any) -> None:
         self.records += 1
         seen: dict[str, list[Any]] = {}

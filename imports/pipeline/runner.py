@@ -1,8 +1,10 @@
-"""Running one import job: plan, fetch page by page, checkpoint, resume, cancel.
+"""Running one import job: plan, then stream pages through the whole pipeline; resume, cancel.
 
-Each page's raw records and the job's checkpoint and counts are written in one transaction, so
-a run killed at any point resumes from the last committed page and ends with the same raw store.
-A PostgreSQL advisory lock keeps two workers from running the same job at once.
+Pages are fetched ahead on a thread (a bounded queue) while the writer turns each page into
+catalog rows: raw payloads, master products, mappings with prices, SEO and quality. A page's
+raw rows, catalog rows, field coverage, checkpoint and counts commit in one transaction, so a
+run killed at any point resumes from the last committed page, and memory stays flat whatever
+the catalog size. A PostgreSQL advisory lock keeps two workers from running one job at once.
 """
 
 from __future__ import annotations
@@ -19,14 +21,14 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from catalog.models import Platform, PlatformMapping
-from catalog.populate import PopulateReport, catalog_populate
+from catalog.models import Platform
+from catalog.populate import CatalogSession, PopulateReport
 from config.logging import log_context
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.clients.shopee import ShopeeClient
 from imports.clients.tiktok import TikTokShopClient
 from imports.connections import client_for
-from imports.models import ChannelConnection, ImportJob, ImportJobEvent, RawImportRecord
+from imports.models import ChannelConnection, ImportJob, ImportJobEvent
 from imports.pipeline.analyse import CoverageCounter
 from imports.pipeline.fetch import (
     Fetcher,
@@ -36,11 +38,15 @@ from imports.pipeline.fetch import (
     TikTokFetcher,
     Window,
 )
-from imports.pipeline.raw_store import raw_records_upsert
+from imports.pipeline.memory import MemoryLimitExceeded, memory_check
+from imports.pipeline.prefetch import prefetched
+from imports.pipeline.raw_store import raw_records_prepare
+from imports.pipeline.timing import StageClock
 
 logger = logging.getLogger("imports.pipeline")
 
 ADVISORY_LOCK_NAMESPACE = 0x5E7C  # keeps our advisory lock keys apart from anyone else's
+MAX_LOGGED_RECORD_ERRORS = 20  # per run; every bad record keeps its errors on its raw row
 # The populate report's counts that the job stores as <name>_count.
 PROCESS_COUNTS = (
     "processed",
@@ -158,12 +164,19 @@ class ImportRunner:
         self.job = job
         self.progress = progress or (lambda job: None)
         self.calls = CallCounter()
+        self.clock = StageClock()
+        self.session: CatalogSession | None = None
+        self.coverage = CoverageCounter()
+        self.errors_logged = 0
         self.fetcher = fetcher or fetcher_for(job.connection, self.calls)
 
     # --- the run ----------------------------------------------------------------------------
     def run(self) -> ImportJob:
         job = self.job
-        with log_context(job_id=job.pk, connection_id=job.connection_id, platform=job.platform):
+        with (
+            log_context(job_id=job.pk, connection_id=job.connection_id, platform=job.platform),
+            connection.execute_wrapper(self.clock),
+        ):
             return self._run_locked()
 
     def _run_locked(self) -> ImportJob:
@@ -177,12 +190,14 @@ class ImportRunner:
                 return job
             self._start()
             try:
-                self._plan()
-                self._fetch()
-                self._analyse()
-                self._process()
+                with self.clock.stage("plan"):
+                    self._plan()
+                self._stream()
+                self._conclude()
             except JobCancelled:
                 self._finish(ImportJob.Status.CANCELLED, "cancelled on request")
+            except MemoryLimitExceeded as error:
+                self._fail(error.error_type, str(error))
             except MarketplaceError as error:
                 self._fail(error.error_type, str(error), reauthorize=error.reauthorize)
             except Exception as error:  # a bug: keep the job readable, re-raise for the worker
@@ -258,130 +273,92 @@ class ImportRunner:
         )
         job_log(job, f"Planned {len(windows)} update-time window(s), {job.total} listing(s).")
 
-    def _fetch(self) -> None:
+    def _stream(self) -> None:
         job = self.job
         job.stage = ImportJob.Stage.FETCHING
         job.save(update_fields=["stage", "updated_at"])
+        if not job.dry_run:
+            self.session = CatalogSession(
+                job.organization_id, error_policy=job.error_policy, clock=self.clock
+            )
+        self.coverage = CoverageCounter.from_report(job.field_coverage)
         while job.checkpoint["window"] < len(job.checkpoint["windows"]):
             window = Window(*job.checkpoint["windows"][job.checkpoint["window"]])
+            pages = prefetched(
+                self._timed(self.fetcher.pages(window, job.checkpoint.get("cursor"))),
+                ahead=settings.IMPORT_PREFETCH_PAGES,
+            )
             try:
-                for page in self.fetcher.pages(window, job.checkpoint.get("cursor")):
+                while True:
+                    with self.clock.stage("wait"):
+                        page = next(pages, None)
+                    if page is None:
+                        break
                     self._commit_page(page)
+                    memory_check()
                     if self._cancel_requested():
                         raise JobCancelled
             except PagingCapReached as reached:
                 self._split_window(window, reached.reached)
+            finally:
+                pages.close()
 
-    def _analyse(self) -> None:
-        """Field coverage over the job's payloads, streamed (never all in memory)."""
+    def _timed(self, pages: Iterator[Page]) -> Iterator[Page]:
+        """Time spent fetching (on the prefetch thread), apart from waiting for it."""
+        while True:
+            with self.clock.stage("fetch"):
+                page = next(pages, None)
+            if page is None:
+                return
+            yield page
+
+    def _conclude(self) -> None:
+        """Summaries of the catalog work the pages did; the job is done."""
         job = self.job
-        if job.dry_run or job.field_coverage:
-            return
-        job.stage = ImportJob.Stage.ANALYSING
-        job.save(update_fields=["stage", "updated_at"])
-        counter = CoverageCounter()
-        payloads = RawImportRecord.objects.filter(import_job=job).values_list("raw_data", flat=True)
-        for payload in payloads.iterator(chunk_size=500):
-            counter.add(payload)
-        job.field_coverage = counter.report()
-        job.save(update_fields=["field_coverage", "updated_at"])
-        self.progress(job)
-
-    def _process(self) -> None:
-        """Build the master catalog from this job's records (resumable: unprocessed only)."""
-        job = self.job
-        if job.dry_run:
-            job.stage = ImportJob.Stage.DONE
-            job.save(update_fields=["stage", "updated_at"])
-            return
-        job.stage = ImportJob.Stage.PROCESSING
-        job.save(update_fields=["stage", "updated_at"])
-        start = {name: getattr(job, f"{name}_count") for name in PROCESS_COUNTS}
-
-        def progress(report: PopulateReport) -> None:
-            for name in PROCESS_COUNTS:
-                setattr(job, f"{name}_count", start[name] + getattr(report, name))
-            job.heartbeat_at = timezone.now()
-            job.save(
-                update_fields=[f"{name}_count" for name in PROCESS_COUNTS]
-                + ["heartbeat_at", "updated_at"]
-            )
-            self.progress(job)
-            if self._cancel_requested():
-                raise JobCancelled
-
-        report = catalog_populate(
-            organization_id=job.organization_id,
-            records=RawImportRecord.objects.filter(import_job=job),
-            error_policy=job.error_policy,
-            progress=progress,
-        )
-        for error in report.errors[:20]:
+        if self.session is not None:
+            report, totals = self.session.report, self.session.enricher.totals
             job_log(
                 job,
+                f"Priced {totals.priced} listing(s); {totals.flagged} with a negative or thin "
+                "margin.",
+            )
+            for change in totals.pricing_failures:
+                job_log(
+                    job,
+                    f"Pricing failed: {change.error}",
+                    ImportJobEvent.Level.WARNING,
+                    platform_product_id=change.mapping.platform_product_id,
+                    error_type="pricing_calculation_error",
+                )
+            job_log(
+                job,
+                f"SEO titles for {totals.titled} listing(s); quality scored for "
+                f"{totals.scored_products} new product(s).",
+            )
+            if report.duplicates:
+                job_log(
+                    job,
+                    f"{report.duplicates} listing(s) share a SKU with another listing of "
+                    "this shop: kept apart and queued for review.",
+                    ImportJobEvent.Level.WARNING,
+                )
+        job.stage = ImportJob.Stage.DONE
+        job.save(update_fields=["stage", "updated_at"])
+
+    def _log_record_errors(self, report: PopulateReport) -> None:
+        """The first errors of a run as events (every record keeps its own on its raw row)."""
+        for error in report.errors:
+            if self.errors_logged >= MAX_LOGGED_RECORD_ERRORS:
+                return
+            self.errors_logged += 1
+            job_log(
+                self.job,
                 f"{error['field']}: {error['problem']}"
                 + (f" ({error['value']})" if error.get("value") else ""),
                 ImportJobEvent.Level.ERROR,
                 platform_product_id=error["platform_product_id"],
                 error_type="data_validation_error",
             )
-        self._price(job)
-        self._enrich(job)
-        if report.duplicates:
-            job_log(
-                job,
-                f"{report.duplicates} listing(s) share a SKU with another listing of "
-                "this shop: kept apart and queued for review.",
-                ImportJobEvent.Level.WARNING,
-            )
-        job.stage = ImportJob.Stage.DONE
-        job.save(update_fields=["stage", "updated_at"])
-
-    def _price(self, job: ImportJob) -> None:
-        """Enrich: the platform price of every listing this job touched."""
-        from pricing.services import mapping_prices_recalculate
-
-        changes = mapping_prices_recalculate(
-            mappings=PlatformMapping.objects.filter(
-                organization_id=job.organization_id,
-                platform=job.platform,
-                platform_data__import_job=job.pk,
-            )
-        )
-        failed = [change for change in changes if change.error]
-        flagged = sum(1 for change in changes if change.flag)
-        job_log(
-            job,
-            f"Priced {len(changes) - len(failed)} listing(s); {flagged} with a "
-            "negative or thin margin.",
-        )
-        for change in failed[:10]:
-            job_log(
-                job,
-                f"Pricing failed: {change.error}",
-                ImportJobEvent.Level.WARNING,
-                platform_product_id=change.mapping.platform_product_id,
-                error_type="pricing_calculation_error",
-            )
-
-    def _enrich(self, job: ImportJob) -> None:
-        """SEO titles, keywords and scores, and listing quality, for what this job touched."""
-        from catalog.models import MasterProduct
-        from catalog.services import quality_refresh
-        from seo.services import mappings_seo_apply
-
-        touched = PlatformMapping.objects.filter(
-            organization_id=job.organization_id,
-            platform=job.platform,
-            platform_data__import_job=job.pk,
-        )
-        seo = mappings_seo_apply(mappings=touched)
-        scored = quality_refresh(
-            products=MasterProduct.objects.filter(pk__in=touched.values("master_product_id"))
-        )
-        job_log(
-            job, f"SEO titles for {len(seo)} listing(s); quality scored for {scored} product(s)."
-        )
 
     def _split_window(self, window: Window, cap: int) -> None:
         """The platform's paging cap is lower than planned: redo this window in smaller ones."""
@@ -413,11 +390,17 @@ class ImportRunner:
         else:
             checkpoint["cursor"] = page.next_cursor
         with transaction.atomic():
-            stored = (
-                len(page.records)
-                if job.dry_run
-                else raw_records_upsert(job=job, records=page.records)
-            )
+            report = PopulateReport()
+            if self.session is None:  # a dry run stores nothing
+                stored = len({product_id for product_id, _ in page.records})
+            else:
+                with self.clock.stage("store"):
+                    raws, stored = raw_records_prepare(job=job, records=page.records)
+                report = self.session.process(raws, incoming=True)
+                self._log_record_errors(report)
+            with self.clock.stage("analyse"):
+                for _product_id, payload in page.records:
+                    self.coverage.add(payload)
             ImportJobEvent.objects.bulk_create(
                 [
                     ImportJobEvent(
@@ -435,8 +418,12 @@ class ImportRunner:
             job.fetched_count += len(page.records)
             job.stored_count += stored
             job.failed_count += len(page.failures)
+            for name in PROCESS_COUNTS:
+                setattr(job, f"{name}_count", getattr(job, f"{name}_count") + getattr(report, name))
+            job.field_coverage = self.coverage.report()
             job.api_calls += self.calls.take()
             job.api_stats = self.calls.merge_into(job.api_stats)
+            job.stage_seconds = self.clock.merge_into(job.stage_seconds)
             job.heartbeat_at = timezone.now()
             job.save(
                 update_fields=[
@@ -445,8 +432,11 @@ class ImportRunner:
                     "fetched_count",
                     "stored_count",
                     "failed_count",
+                    *(f"{name}_count" for name in PROCESS_COUNTS),
+                    "field_coverage",
                     "api_calls",
                     "api_stats",
+                    "stage_seconds",
                     "heartbeat_at",
                     "updated_at",
                 ]
@@ -470,7 +460,10 @@ class ImportRunner:
         job.status = status
         job.finished_at = timezone.now()
         job.api_calls += self.calls.take()
-        job.save(update_fields=["status", "finished_at", "api_calls", "updated_at"])
+        job.stage_seconds = self.clock.merge_into(job.stage_seconds)
+        job.save(
+            update_fields=["status", "finished_at", "api_calls", "stage_seconds", "updated_at"]
+        )
         level = (
             ImportJobEvent.Level.INFO
             if status == ImportJob.Status.SUCCEEDED
@@ -488,6 +481,7 @@ class ImportRunner:
         job.error_message = message
         job.finished_at = timezone.now()
         job.api_calls += self.calls.take()
+        job.stage_seconds = self.clock.merge_into(job.stage_seconds)
         job.save(
             update_fields=[
                 "status",
@@ -495,6 +489,7 @@ class ImportRunner:
                 "error_message",
                 "finished_at",
                 "api_calls",
+                "stage_seconds",
                 "updated_at",
             ]
         )

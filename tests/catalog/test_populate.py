@@ -155,15 +155,25 @@ def test_deleted_listings_mark_their_mapping_and_keep_the_product(
         assert MasterProduct.objects.filter(pk=mapping.master_product_id).exists()
 
 
+def _fetch_raw_only(connection):
+    """Store a shop's payloads without building the catalog (what populate_catalog reads)."""
+    from imports.pipeline.fetch import Window
+    from imports.pipeline.raw_store import raw_records_upsert
+    from imports.pipeline.runner import ImportRunner
+
+    job = import_job_start(connection=connection, queue=False)
+    runner = ImportRunner(job)
+    runner._plan()
+    for window in job.checkpoint["windows"]:
+        for page in runner.fetcher.pages(Window(*window), None):
+            raw_records_upsert(job=job, records=page.records)
+
+
 def test_dry_run_writes_nothing_and_reports(make_sandbox, organization):
     sandbox = make_sandbox(products=120)
     shopee = connect_sandbox(sandbox, organization, "shopee")
-    job = import_job_start(connection=shopee, queue=False)
-    from imports.pipeline.runner import ImportRunner
-
-    runner = ImportRunner(job)
-    runner._process = lambda: None  # fetch only: the records wait for populate_catalog
-    runner.run()
+    _fetch_raw_only(shopee)  # the records wait for populate_catalog
+    assert RawImportRecord.objects.filter(processed=False).count() == 120
     out = StringIO()
     call_command("populate_catalog", "--organization", organization.slug, "--dry-run", stdout=out)
     assert "Dry run, would have: processed 120: created" in out.getvalue()

@@ -1,0 +1,105 @@
+"""Run the performance benchmark and write docs/performance.md.
+
+.venv/bin/python -m tests.benchmarks                 # 1k, 10k, 100k, latency, 1M serving
+.venv/bin/python -m tests.benchmarks --sizes 1000 --serving-products 100000   # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+
+from tests.benchmarks.environment import (
+    ROOT,
+    SandboxProcess,
+    bench_database_url,
+    child_env,
+    machine,
+    postgres_cpu_seconds,
+    run_child,
+)
+from tests.benchmarks.report import render, write_report
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__)
+    parser.add_argument("--sizes", type=_sizes, default=[1_000, 10_000, 100_000])
+    parser.add_argument("--naive-sizes", type=_sizes, default=[1_000, 10_000])
+    parser.add_argument("--latency-size", type=int, default=1_000)
+    parser.add_argument("--serving-products", type=int, default=1_000_000)
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
+    parser.add_argument("--no-write", action="store_true", help="print only")
+    options = parser.parse_args()
+
+    started = time.time()
+    url = bench_database_url()
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+        cwd=ROOT,
+        env=child_env(url),
+        check=True,
+    )
+    run_child("reset", url)
+    results: dict = {"machine": machine(), "sizes": {}, "options": vars(options)}
+    for size in options.sizes:
+        print(f"== {size} listings a shop", flush=True)
+        with SandboxProcess(size) as sandbox:
+            sandbox_cpu, postgres_cpu = sandbox.cpu_seconds(), postgres_cpu_seconds()
+            entry = run_child(
+                "import",
+                url,
+                sandbox=sandbox.credentials,
+                label=str(size),
+                concurrency=options.concurrency,
+                incremental=size == max(options.sizes),
+            )
+            # Where the CPU went (2 cores shared by the importer, the marketplaces and the
+            # database): the floor no design of the importer alone can go below.
+            entry["cpu"] = {
+                "importer": entry["cpu_seconds"],
+                "sandbox": round(sandbox.cpu_seconds() - sandbox_cpu, 2),
+                "postgres": round(postgres_cpu_seconds() - postgres_cpu, 2),
+            }
+            entry["copy_floor"] = run_child(
+                "copy_floor", url, organization_id=entry["organization_id"]
+            )
+            if size in options.naive_sizes:
+                print("   naive path", flush=True)
+                entry["naive"] = run_child(
+                    "naive", url, sandbox=sandbox.credentials, label=str(size)
+                )
+        results["sizes"][size] = entry
+        run_child("reset", url)
+    if options.latency_size:
+        print(f"== {options.latency_size} listings a shop, 50 ms latency, 20 QPS", flush=True)
+        with SandboxProcess(options.latency_size, latency_ms=50, qps=20) as sandbox:
+            results["latency"] = run_child(
+                "import",
+                url,
+                sandbox=sandbox.credentials,
+                label="latency",
+                qps=20,
+                concurrency=options.concurrency,
+            )
+        results["latency"]["qps"] = 20
+        run_child("reset", url)
+    if options.serving_products:
+        print(f"== serving {options.serving_products} products", flush=True)
+        results["serving"] = run_child("serving", url, products=options.serving_products)
+    results["minutes"] = round((time.time() - started) / 60, 1)
+    text = render(results)
+    print(text)
+    if not options.no_write:
+        write_report(options.output, text)
+        print(f"written to {options.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""One measurement in its own process: `python -m tests.benchmarks.child <task> <json args>`.
+
+Prints the result as JSON on its last line. DEBUG stays off so Django keeps no query log.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+
+import django
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def main() -> None:
+    django.setup()
+    from django.conf import settings
+
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    from tests.benchmarks import importing, naive, serving
+
+    tasks = {
+        "import": importing.import_catalog,
+        "copy_floor": importing.copy_floor,
+        "reset": importing.reset,
+        "naive": naive.naive_import,
+        "serving": serving.measure_serving,
+    }
+    task, arguments = sys.argv[1], json.loads(sys.argv[2])
+    result = tasks[task](**arguments)
+    result["peak_rss_mb"] = peak_rss_mb()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    result["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime, 2)
+    print(json.dumps(result, default=str))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""The benchmark's own database, sandbox processes, child processes and machine description."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH_SUFFIX = "_bench"
+
+
+def bench_database_url() -> str:
+    """DATABASE_URL's database with a `_bench` suffix, or the embedded server's own one."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url:
+        parts = urlsplit(url)
+        name = parts.path.lstrip("/") + BENCH_SUFFIX
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return parts._replace(path=f"/{name}").geturl()
+    from config.embedded_db import APP_DATABASE, embedded_database_url
+
+    return embedded_database_url(ROOT / "var", APP_DATABASE + BENCH_SUFFIX)
+
+
+def child_env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def run_child(task: str, database_url: str, **arguments: object) -> dict:
+    """Run one measurement in a fresh Python process (so its peak RSS is its own)."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.child", task, json.dumps(arguments)],
+        cwd=ROOT,
+        env=child_env(database_url),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"benchmark task {task} failed:\n{completed.stderr[-4000:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+class SandboxProcess:
+    """`manage.py marketplace_sandbox` in its own process, as the marketplaces would be."""
+
+    def __init__(self, products: int, latency_ms: float = 0.0, qps: float = 0.0) -> None:
+        self.arguments = [
+            "--products",
+            str(products),
+            "--port",
+            "0",
+            "--json",
+            "--latency-ms",
+            str(latency_ms),
+            "--qps",
+            str(qps),
+        ]
+        self.process: subprocess.Popen | None = None
+        self.credentials: dict = {}
+
+    def __enter__(self) -> SandboxProcess:
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "marketplace_sandbox", *self.arguments],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.credentials = json.loads(self.process.stdout.readline())
+        return self
+
+    def cpu_seconds(self) -> float:
+        import psutil
+
+        assert self.process is not None
+        times = psutil.Process(self.process.pid).cpu_times()
+        return times.user + times.system
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+def machine() -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kb = int(meminfo.read_text().split()[1])
+        memory = f"{kb / 1024 / 1024:.1f} GB"
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": memory,
+        "python": platform.python_version(),
+        "os": platform.platform(),
+    }
+
+
+def postgres_cpu_seconds() -> float:
+    """CPU time of the PostgreSQL server so far: live processes, and (through the postmaster's
+    children counters) the backends that already exited."""
+    import psutil
+
+    total = 0.0
+    for process in psutil.process_iter(["name", "cpu_times", "ppid"]):
+        times = process.info["cpu_times"]
+        if process.info["name"] not in ("postgres", "postmaster") or times is None:
+            continue
+        total += times.user + times.system
+        try:
+            parent = psutil.Process(process.info["ppid"]).name()
+        except psutil.Error:
+            parent = ""
+        if parent not in ("postgres", "postmaster"):  # the postmaster: its reaped backends
+            total += times.children_user + times.children_system
+    return total

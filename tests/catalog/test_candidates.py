@@ -1,0 +1,70 @@
+"""Title candidates through the full-text index: blocking on a listing's rarest words."""
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from catalog.candidates import blocking_query, similar_products
+from seo.services import keyword_statistics
+from tests.factories import MasterProductFactory, PlatformMappingFactory
+
+
+def test_blocking_uses_the_rarest_words_the_catalog_knows():
+    frequency = Counter({"kaos": 900, "polos": 700, "eiger": 12, "ransel": 40, "45l": 3})
+    assert blocking_query("Tas Ransel EIGER 45L Kaos", frequency) == "45l & (eiger | ransel)"
+    # Words the catalog does not have cannot find anything: they are left out.
+    assert blocking_query("Sepatu Ransel Zzyzx Eiger", frequency) == "eiger & ransel"
+    assert blocking_query("Sepatu Ransel Zzyzx", frequency) == "ransel"
+    assert blocking_query("Sepatu Zzyzx", frequency) == ""
+
+
+@pytest.mark.django_db
+def test_the_reworded_listing_finds_its_product_among_many_alike(organization):
+    for number in range(60):  # a catalog of look-alikes sharing the common words
+        MasterProductFactory(
+            organization=organization,
+            name=f"Kaos Polos Cotton Combed Pria {number}",
+            base_price=Decimal("99000"),
+        )
+    target = MasterProductFactory(
+        organization=organization,
+        name="Kaos Polos Cotton Combed Pria Navy Oversize",
+        base_price=Decimal("99000"),
+    )
+    listed = MasterProductFactory(
+        organization=organization,
+        name="Kaos Polos Cotton Combed Pria Navy Oversize Lengan",
+        base_price=Decimal("99000"),
+    )
+    PlatformMappingFactory(master_product=listed, platform="tiktokshop")
+    frequency, _documents = keyword_statistics(organization_id=organization.pk)
+    found = similar_products(
+        organization_id=organization.pk,
+        platform="tiktokshop",
+        names=["Kaos Polos Cotton Combed Pria Navy Oversize Atasan", "Sepatu Lari"],
+        prices=[Decimal("98000"), Decimal("250000")],
+        frequency=frequency,
+    )
+    best = found[0][0]
+    assert best[0] == target  # the product already on TikTok is not offered again
+    assert best[1] > 0.6
+    assert 1 not in found
+
+
+@pytest.mark.django_db
+def test_a_product_priced_outside_the_band_is_not_a_candidate(organization):
+    MasterProductFactory(
+        organization=organization,
+        name="Botol Minum Stainless 1L Tumbler",
+        base_price=Decimal("80000"),
+    )
+    frequency, _documents = keyword_statistics(organization_id=organization.pk)
+    found = similar_products(
+        organization_id=organization.pk,
+        platform="tiktokshop",
+        names=["Botol Minum Stainless 1L Tumbler", "Botol Minum Stainless 1L Tumbler"],
+        prices=[Decimal("120000"), Decimal("82000")],
+        frequency=frequency,
+    )
+    assert 0 not in found and len(found[1]) == 1
