@@ -118,7 +118,8 @@ class CatalogSession:
         return builder.report
 
     def _refresh_statistics(self) -> None:
-        """ANALYZE the catalog tables at the start and whenever they have grown by half.
+        """ANALYZE the catalog tables at the start and whenever the organization's catalog
+        has grown by half.
 
         The matching queries are planned from these statistics: on a table that grew from
         nothing during this run, stale ones make PostgreSQL scan the whole organization for
@@ -135,10 +136,13 @@ class CatalogSession:
                 "variant_skus, search_vector), platform_mappings (organization_id, platform, "
                 "platform_product_id, master_product_id)"
             )
+            # The organization's own size: a new shop in a database of large ones starts at
+            # nothing, and its statistics must keep up with it, not with the table.
             cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = 'master_products'::regclass"
+                "SELECT count(*) FROM master_products WHERE organization_id = %s",
+                [self.organization_id],
             )
-            self._analyzed_rows = max(0, cursor.fetchone()[0])
+            self._analyzed_rows = cursor.fetchone()[0]
         self._inserted = 0
 
 

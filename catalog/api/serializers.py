@@ -48,8 +48,15 @@ class ProductSerializer(serializers.ModelSerializer):
     organization = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.all(), required=False
     )
-    mappings = ProductMappingSerializer(many=True, read_only=True)
+    mappings = ProductMappingSerializer(many=True, read_only=True, source="listed_mappings")
     quality_tier = serializers.SerializerMethodField()
+
+    def to_representation(self, instance: MasterProduct) -> dict:
+        if not hasattr(instance, "listed_mappings"):  # not from the prefetching list query
+            instance.listed_mappings = list(
+                instance.mappings.order_by("platform", "platform_product_id")
+            )
+        return super().to_representation(instance)
 
     class Meta:
         model = MasterProduct

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from catalog.api.base import OrganizationScopedMixin, StablePagination, bad_request
 from catalog.api.filters import MappingFilterSet, ProductFilterSet
 from catalog.api.serializers import (
+    MAPPING_FIELDS,
     MappingSerializer,
     ProductSerializer,
     QualitySummarySerializer,
@@ -40,11 +41,15 @@ class ProductViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
     lookup_value_regex = "[0-9a-f-]{36}"
 
     def get_queryset(self):
-        mappings = PlatformMapping.objects.order_by("platform", "platform_product_id")
+        # Only the columns the listing summary shows (platform_data is large JSON), into a
+        # plain list: Django then builds no queryset per product.
+        mappings = PlatformMapping.objects.only("master_product_id", *MAPPING_FIELDS).order_by(
+            "platform", "platform_product_id"
+        )
         return (
             self.scope(MasterProduct.objects.all())
             .defer("search_vector")
-            .prefetch_related(Prefetch("mappings", queryset=mappings))
+            .prefetch_related(Prefetch("mappings", queryset=mappings, to_attr="listed_mappings"))
         )
 
     def get_serializer_context(self):

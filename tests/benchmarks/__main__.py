@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from tests.benchmarks.environment import (
     ROOT,
@@ -17,7 +19,7 @@ from tests.benchmarks.environment import (
     bench_database_url,
     child_env,
     machine,
-    postgres_cpu_seconds,
+    machine_busy_seconds,
     run_child,
 )
 from tests.benchmarks.report import render, write_report
@@ -51,7 +53,7 @@ def main() -> None:
     for size in options.sizes:
         print(f"== {size} listings a shop", flush=True)
         with SandboxProcess(size) as sandbox:
-            sandbox_cpu, postgres_cpu = sandbox.cpu_seconds(), postgres_cpu_seconds()
+            sandbox_cpu, busy = sandbox.cpu_seconds(), machine_busy_seconds()
             entry = run_child(
                 "import",
                 url,
@@ -62,10 +64,13 @@ def main() -> None:
             )
             # Where the CPU went (2 cores shared by the importer, the marketplaces and the
             # database): the floor no design of the importer alone can go below.
+            sandbox_cpu = round(sandbox.cpu_seconds() - sandbox_cpu, 2)
             entry["cpu"] = {
                 "importer": entry["cpu_seconds"],
-                "sandbox": round(sandbox.cpu_seconds() - sandbox_cpu, 2),
-                "postgres": round(postgres_cpu_seconds() - postgres_cpu, 2),
+                "sandbox": sandbox_cpu,
+                "postgres": round(
+                    machine_busy_seconds() - busy - entry["cpu_seconds"] - sandbox_cpu, 2
+                ),
             }
             entry["copy_floor"] = run_child(
                 "copy_floor", url, organization_id=entry["organization_id"]
@@ -98,7 +103,9 @@ def main() -> None:
     print(text)
     if not options.no_write:
         write_report(options.output, text)
-        print(f"written to {options.output}")
+        raw = Path(options.output).with_suffix(".json")
+        raw.write_text(json.dumps(results, indent=1, default=str))
+        print(f"written to {options.output} (raw figures: {raw})")
 
 
 if __name__ == "__main__":

@@ -120,21 +120,10 @@ def machine() -> dict[str, str]:
     }
 
 
-def postgres_cpu_seconds() -> float:
-    """CPU time of the PostgreSQL server so far: live processes, and (through the postmaster's
-    children counters) the backends that already exited."""
+def machine_busy_seconds() -> float:
+    """CPU time the whole machine has been busy (all cores): what the importer and the
+    marketplaces did not use of it went to PostgreSQL (and little else on a quiet machine)."""
     import psutil
 
-    total = 0.0
-    for process in psutil.process_iter(["name", "cpu_times", "ppid"]):
-        times = process.info["cpu_times"]
-        if process.info["name"] not in ("postgres", "postmaster") or times is None:
-            continue
-        total += times.user + times.system
-        try:
-            parent = psutil.Process(process.info["ppid"]).name()
-        except psutil.Error:
-            parent = ""
-        if parent not in ("postgres", "postmaster"):  # the postmaster: its reaped backends
-            total += times.children_user + times.children_system
-    return total
+    times = psutil.cpu_times()
+    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
