@@ -143,5 +143,16 @@ class MasterProductAdminForm(forms.ModelForm):
             "short_description": forms.Textarea(attrs={"rows": 3, "cols": 90}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A padlock on each locked field's label: the merchandiser sees what imports leave alone.
+        for name in self.instance.locked_fields or []:
+            field = self.fields.get(name)
+            if field is not None:
+                field.label = f"{field.label} 🔒"
+                field.widget.attrs["data-locked"] = "true"
+                locked_note = _("Locked: imports leave this field alone.")
+                field.help_text = f"{locked_note} {field.help_text}".strip()
+
     def clean_variants(self) -> list[Any]:
         return self.cleaned_data.get("variants") or []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
@@ -92,17 +93,18 @@ def listing_from_platform_data(platform: str, data: dict[str, Any]) -> ListingRe
     return ListingRecord(platform, values)
 
 
-@transaction.atomic
-def mapping_split(
-    *, mapping: PlatformMapping, rules: tuple[SkuRule, ...] | None = None
-) -> MasterProduct:
-    """Give a listing its own new master product (a rejected or displaced match)."""
+def _own_product(mapping: PlatformMapping, rules: tuple[SkuRule, ...] | None) -> MasterProduct:
     rules = sku_rules_for(mapping.organization_id) if rules is None else rules
     record = listing_from_platform_data(mapping.platform, mapping.platform_data)
-    base = record.get("sku") or generated_sku(mapping.platform, mapping.platform_product_id)
-    sku = base
-    if MasterProduct.objects.filter(organization_id=mapping.organization_id, sku=sku).exists():
-        sku = f"{base}-{mapping.platform_product_id}"[:100]
+    generated = generated_sku(mapping.platform, mapping.platform_product_id)
+    base = record.get("sku") or generated
+    candidates = [base[:100], f"{base}-{mapping.platform_product_id}"[:100], generated]
+    taken = set(
+        MasterProduct.objects.filter(
+            organization_id=mapping.organization_id, sku__in=candidates
+        ).values_list("sku", flat=True)
+    )
+    sku = next((c for c in candidates if c not in taken), f"{generated}-{uuid.uuid4().hex[:8]}")
     master = MasterProduct(
         organization_id=mapping.organization_id,
         sku=sku[:100],
@@ -111,6 +113,19 @@ def mapping_split(
     )
     product_normalize_skus(product=master, rules=rules)
     master.save()
+    return master
+
+
+@transaction.atomic
+def mapping_split(
+    *, mapping: PlatformMapping, rules: tuple[SkuRule, ...] | None = None
+) -> MasterProduct:
+    """Give a listing its own new master product (a rejected or displaced match)."""
+    if not mapping.master_product.mappings.exclude(pk=mapping.pk).exists():
+        # Already a product of its own (a duplicate SKU kept apart): only the verdict changes.
+        master = mapping.master_product
+    else:
+        master = _own_product(mapping, rules)
     mapping.master_product = master
     mapping.match_method = PlatformMapping.MatchMethod.NEW
     mapping.match_confidence = None

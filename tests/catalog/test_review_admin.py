@@ -155,3 +155,36 @@ def test_product_page_shows_locked_fields_where_the_platform_differs(
     assert "Nama Di Shopee" in page and "🔒" in page
     assert MasterProduct.objects.get(pk=product.pk).name == "Nama Saya"
     assert PlatformMapping.objects.count() == 1
+
+
+def test_rejecting_a_duplicate_sku_kept_apart_keeps_its_own_product(
+    merchandiser_client, organization
+):
+    # The importer already gave the duplicate its own product ("SKU-<listing id>").
+    own = MasterProductFactory(organization=organization, sku="KAOS-1-555")
+    duplicate = PlatformMappingFactory(
+        master_product=own,
+        platform_product_id="555",
+        match_method="new",
+        review_status="needs_review",
+        platform_data={"listing": {"name": "Kaos", "base_price": "99000", "sku": "KAOS-1"}},
+    )
+    MasterProductFactory(organization=organization, sku="KAOS-1")
+    products = MasterProduct.objects.filter(organization=organization).count()
+    merchandiser_client.post(reverse("admin:catalog_matchreview_reject", args=[duplicate.pk]))
+    duplicate.refresh_from_db()
+    assert duplicate.review_status == "rejected"
+    assert duplicate.master_product_id == own.pk
+    assert MasterProduct.objects.filter(organization=organization).count() == products
+
+
+def test_a_rejected_suggestion_gets_a_free_sku_when_its_own_is_taken(
+    merchandiser_client, organization
+):
+    suggestion = _suggestion(organization)
+    MasterProductFactory(organization=organization, sku="TT1")
+    MasterProductFactory(organization=organization, sku=f"TT1-{suggestion.platform_product_id}")
+    merchandiser_client.post(reverse("admin:catalog_matchreview_reject", args=[suggestion.pk]))
+    suggestion.refresh_from_db()
+    assert suggestion.review_status == "rejected"
+    assert suggestion.master_product.sku == f"TTS-{suggestion.platform_product_id}"

@@ -1,10 +1,5 @@
 """Health, schedules and maintenance commands."""
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from datetime import timedelta
 from io import StringIO
 
@@ -15,11 +10,10 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from catalog.models import PlatformMapping
-from config.settings import BASE_DIR
 from imports.models import ChannelConnection, RawImportRecord, WorkerHeartbeat
 from imports.schedules import schedules_sync
 from tests.factories import PlatformMappingFactory, RawImportRecordFactory
-from tests.subprocesses import child_env
+from tests.subprocesses import start_worker, stop_process_group, wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -144,27 +138,13 @@ def test_archive_stale_mappings():
 @pytest.mark.slow
 def test_a_real_worker_keeps_the_health_check_green(client):
     call_command("sync_schedules", stdout=StringIO())
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "qcluster"],
-        cwd=BASE_DIR,
-        env=child_env(Q_WORKERS="1"),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    worker = start_worker()
     try:
-        deadline = time.monotonic() + 90  # the scheduler looks every ~30 s
-        while not WorkerHeartbeat.objects.exists() and time.monotonic() < deadline:
-            time.sleep(0.3)
-        assert WorkerHeartbeat.objects.exists(), "the heartbeat schedule never ran"
+        # The scheduler looks every ~30 s.
+        wait_for(WorkerHeartbeat.objects.exists, 90, "the heartbeat schedule to run")
         assert client.get("/api/health/").status_code == 200
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-            worker.wait(timeout=10)
+        stop_process_group(worker)
 
 
 def test_every_response_carries_a_request_id(client):
