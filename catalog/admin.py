@@ -12,13 +12,14 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.admin_base import OrganizationScopedAdmin, pretty_json
 from catalog.admin_quality import quality_dashboard_view, regenerate_seo_action
+from catalog.findings import findings_html
 from catalog.forms import MasterProductAdminForm
 from catalog.matching import normalize_sku
 from catalog.models import (
@@ -229,6 +230,18 @@ def _status_action(status: str, description: str):
 @admin.register(MasterProduct)
 class MasterProductAdmin(OrganizationScopedAdmin):
     form = MasterProductAdminForm
+
+    def get_empty_state(self, request: HttpRequest) -> str:
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "No products yet. The catalog builds itself from your shops' listings: "
+                "select a shop and choose “Import now (full)”."
+            ),
+            reverse("admin:imports_channelconnection_changelist"),
+            _("Go to the channel connections"),
+        )
+
     inlines = [PlatformMappingInline]
     list_display = (
         "thumbnail",
@@ -422,11 +435,12 @@ class MasterProductAdmin(OrganizationScopedAdmin):
 
     @admin.display(description=_("Quality findings"))
     def quality_report(self, obj: MasterProduct) -> str:
-        return pretty_json(obj.quality_issues) if obj.quality_issues else "—"
+        return findings_html(obj.quality_issues) if obj.quality_issues else "—"
 
 
 @admin.register(PlatformMapping)
 class PlatformMappingAdmin(OrganizationScopedAdmin):
+    empty_state = _("No listings yet: each import brings the shop's listings here.")
     list_display = (
         "platform_product_id",
         "platform",
@@ -480,11 +494,11 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
 
     @admin.display(description=_("SEO findings"))
     def seo_findings_pretty(self, obj: PlatformMapping) -> str:
-        return pretty_json(obj.seo_findings) if obj.seo_findings else "—"
+        return findings_html(obj.seo_findings) if obj.seo_findings else "—"
 
     @admin.display(description=_("Quality findings"))
     def quality_report(self, obj: PlatformMapping) -> str:
-        return pretty_json(obj.quality_issues) if obj.quality_issues else "—"
+        return findings_html(obj.quality_issues) if obj.quality_issues else "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).defer("platform_data")

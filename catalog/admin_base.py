@@ -82,6 +82,16 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
+    change_list_template = "admin/syncstore/change_list.html"
+    # What to do when the list is empty (no search or filter): a next step, not a blank page.
+    empty_state: Any = None
+
+    def get_empty_state(self, request: HttpRequest) -> Any:
+        return self.empty_state
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        extra_context = {**(extra_context or {}), "empty_state": self.get_empty_state(request)}
+        return super().changelist_view(request, extra_context)
 
     # --- scoping ---------------------------------------------------------------------------
     def get_queryset(self, request: HttpRequest) -> QuerySet:

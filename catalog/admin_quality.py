@@ -7,13 +7,21 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from catalog.findings import finding_text
 from catalog.models import MasterProduct, Platform, PlatformMapping
 from catalog.quality import FAIR, GOOD
 from catalog.selectors import common_findings, organization_ids_for_user, tier_counts
 from seo.services import mappings_seo_apply
 
 TIER_COLOURS = {"good": "#3a7d44", "fair": "#c9a227", "poor": "#ba2121", "unscored": "#999"}
+TIER_LABELS = {
+    "good": gettext_lazy("Good"),
+    "fair": gettext_lazy("Fair"),
+    "poor": gettext_lazy("Poor"),
+    "unscored": gettext_lazy("Unscored"),
+}
 
 
 def _scoped(queryset: QuerySet, request: HttpRequest) -> QuerySet:
@@ -34,7 +42,7 @@ def bar_chart(counts: dict[str, int], title: str) -> str:
         y = 4 + row * (bar + gap)
         length = round((width - 170) * count / total)
         parts.append(
-            f'<text x="0" y="{y + 16}" font-size="13" fill="currentColor">{_(tier.title())}'
+            f'<text x="0" y="{y + 16}" font-size="13" fill="currentColor">{TIER_LABELS[tier]}'
             f'</text><rect x="80" y="{y}" width="{length}" height="{bar}" rx="3" '
             f'fill="{TIER_COLOURS[tier]}"/><text x="{86 + length}" y="{y + 16}" font-size="13" '
             f'fill="currentColor">{count} ({100 * count // total}%)</text>'
@@ -60,7 +68,7 @@ def quality_dashboard_view(model_admin: admin.ModelAdmin, request: HttpRequest) 
         "title": _("Catalog quality"),
         "opts": model_admin.model._meta,
         "charts": charts,
-        "findings": common_findings(mappings),
+        "findings": [(finding_text(f), count) for f, count in common_findings(mappings)],
         "worst": worst,
         "good": GOOD,
         "fair": FAIR,

@@ -97,6 +97,10 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
     ordering = ("-match_confidence", "id")
     actions = ["confirm", "reject", "confirm_above_90", "confirm_above_80"]
     change_form_template = "admin/catalog/matchreview/change_form.html"
+    empty_state = _(
+        "Nothing to review. When an import finds a listing that looks like one of your products "
+        "(a similar title and price, but no shared SKU), it waits here for your decision."
+    )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The listing's own values come out of the JSON in SQL: no payload per row in Python.

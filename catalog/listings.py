@@ -121,8 +121,11 @@ def mapping_split(
     *, mapping: PlatformMapping, rules: tuple[SkuRule, ...] | None = None
 ) -> MasterProduct:
     """Give a listing its own new master product (a rejected or displaced match)."""
-    if not mapping.master_product.mappings.exclude(pk=mapping.pk).exists():
-        # Already a product of its own (a duplicate SKU kept apart): only the verdict changes.
+    if (
+        mapping.match_method == PlatformMapping.MatchMethod.NEW
+        and not mapping.master_product.mappings.exclude(pk=mapping.pk).exists()
+    ):
+        # The importer made this product for the listing (a duplicate SKU kept apart).
         master = mapping.master_product
     else:
         master = _own_product(mapping, rules)

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from seo.lint import lint_description, lint_title, words
+from django.utils.translation import gettext_noop
+
+from seo.lint import lint_description, lint_title, text_with_params, words
 
 GOOD, FAIR = 85, 60
 
@@ -51,14 +53,17 @@ def assess(item: QualityInput) -> QualityResult:
     findings: list[dict[str, Any]] = []
     earned = 0
 
-    def block(name: str, points: int, checks: list[tuple[bool, int, str]]) -> None:
+    def block(name: str, points: int, checks: list[tuple[bool, int, dict[str, Any]]]) -> None:
         nonlocal earned
         got = points
         for passed, cost, recommendation in checks:
             if not passed:
                 got -= cost
-                findings.append({"block": name, "points": -cost, "recommendation": recommendation})
+                findings.append({"block": name, "points": -cost, **recommendation})
         earned += max(0, got)
+
+    def advice(template: str, **params: Any) -> dict[str, Any]:
+        return text_with_params("recommendation", template, **params)
 
     title_errors = [
         f
@@ -72,21 +77,28 @@ def assess(item: QualityInput) -> QualityResult:
             (
                 not title_errors,
                 15,
-                "Fix the title: "
-                + "; ".join(
-                    f.message + (f" ({f.excerpt})" if f.excerpt else "") for f in title_errors
-                ),
+                {
+                    "recommendation": "Fix the title: "
+                    + "; ".join(
+                        f.message + (f" ({f.excerpt})" if f.excerpt else "") for f in title_errors
+                    ),
+                    "template": gettext_noop("Fix the title: %(problems)s"),
+                    # The problems themselves, so each can be shown in the reader's language.
+                    "problems": [f.as_dict() for f in title_errors],
+                },
             ),
             (
                 not item.brand or item.title.casefold().startswith(item.brand.casefold()),
                 5,
-                f"Start the title with the brand ({item.brand})",
+                advice(
+                    gettext_noop("Start the title with the brand (%(brand)s)"), brand=item.brand
+                ),
             ),
             (
                 item.has_variants
                 or len([w for w in words(item.title) if any(c.isdigit() for c in w)]) <= 2,
                 5,
-                "Without variants, name at most two specs in the title",
+                advice(gettext_noop("Without variants, name at most two specs in the title")),
             ),
         ],
     )
@@ -95,8 +107,16 @@ def assess(item: QualityInput) -> QualityResult:
         "images",
         25,
         [
-            (images >= 3, 12, "Add images: fewer than 3 makes buyers hesitate"),
-            (images >= 5, 13, "Use at least 5 images (TikTok's Good tier asks for 5)"),
+            (
+                images >= 3,
+                12,
+                advice(gettext_noop("Add images: fewer than 3 makes buyers hesitate")),
+            ),
+            (
+                images >= 5,
+                13,
+                advice(gettext_noop("Use at least 5 images (TikTok's Good tier asks for 5)")),
+            ),
         ],
     )
     description_findings = lint_description(item.description, item.platform)
@@ -105,11 +125,22 @@ def assess(item: QualityInput) -> QualityResult:
         "description",
         20,
         [
-            (word_count >= 30, 10, f"Write at least 30 words of description (now {word_count})"),
+            (
+                word_count >= 30,
+                10,
+                advice(
+                    gettext_noop("Write at least 30 words of description (now %(count)d)"),
+                    count=word_count,
+                ),
+            ),
             (
                 not [f for f in description_findings if f.severity == "error"],
                 6,
-                "Remove links, contacts, promo words or extra hashtags from the description",
+                advice(
+                    gettext_noop(
+                        "Remove links, contacts, promo words or extra hashtags from the description"
+                    )
+                ),
             ),
             (
                 any(
@@ -124,7 +155,7 @@ def assess(item: QualityInput) -> QualityResult:
                     )
                 ),
                 4,
-                "Say what is in the box, and the size or weight",
+                advice(gettext_noop("Say what is in the box, and the size or weight")),
             ),
         ],
     )
@@ -135,16 +166,16 @@ def assess(item: QualityInput) -> QualityResult:
             (
                 len([v for v in item.attributes.values() if v]) >= 2,
                 10,
-                "Fill in the category's attributes (material, size, specs)",
+                advice(gettext_noop("Fill in the category's attributes (material, size, specs)")),
             ),
             (
                 not item.brand
                 or any(item.brand.casefold() in str(v).casefold() for v in item.attributes.values())
                 or not item.attributes,
                 5,
-                "The brand attribute should match the brand in the title",
+                advice(gettext_noop("The brand attribute should match the brand in the title")),
             ),
-            (bool(item.category), 5, "Choose a category"),
+            (bool(item.category), 5, advice(gettext_noop("Choose a category"))),
         ],
     )
     in_bounds = (
@@ -157,13 +188,21 @@ def assess(item: QualityInput) -> QualityResult:
         "logistics",
         10,
         [
-            (item.weight_kg is not None and item.weight_kg > 0, 4, "Enter the package weight"),
+            (
+                item.weight_kg is not None and item.weight_kg > 0,
+                4,
+                advice(gettext_noop("Enter the package weight")),
+            ),
             (
                 all(d is not None and d > 0 for d in item.dimensions),
                 3,
-                "Enter the package dimensions",
+                advice(gettext_noop("Enter the package dimensions")),
             ),
-            (in_bounds, 3, "The price is outside the platform's allowed range"),
+            (
+                in_bounds,
+                3,
+                advice(gettext_noop("The price is outside the platform's allowed range")),
+            ),
         ],
     )
     return QualityResult(earned, tier_for(earned), findings)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -124,17 +125,20 @@ def tier_counts(mappings: QuerySet) -> dict[str, dict[str, int]]:
     return {row.pop("platform"): row for row in rows}
 
 
-def common_findings(mappings: QuerySet, limit: int = 10) -> list[tuple[str, int]]:
-    """The recommendations that come up most often across the listings."""
+def common_findings(mappings: QuerySet, limit: int = 10) -> list[tuple[dict[str, Any], int]]:
+    """The recommendations that come up most often across the listings: one of each, counted."""
     sql, params = mappings.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT finding->>'recommendation' AS text, count(*) FROM platform_mappings pm, "  # noqa: S608
+            "SELECT (array_agg(finding))[1], count(*) FROM platform_mappings pm, "  # noqa: S608
             "jsonb_array_elements(pm.quality_issues) AS finding "
-            f"WHERE pm.id IN ({sql}) GROUP BY text ORDER BY count(*) DESC, text LIMIT %s",
+            f"WHERE pm.id IN ({sql}) GROUP BY finding->>'recommendation' "
+            "ORDER BY count(*) DESC, finding->>'recommendation' LIMIT %s",
             [*params, limit],
         )
-        return cursor.fetchall()
+        return [
+            (json.loads(row[0]) if isinstance(row[0], str) else row[0], row[1]) for row in cursor
+        ]
 
 
 def roles_by_organization(request: Any) -> dict[int, str]:

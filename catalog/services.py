@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.bulk import bulk_update_rows
 from catalog.matching import SkuRule, normalize_sku
@@ -102,10 +103,11 @@ def mapping_reject(*, mapping: PlatformMapping) -> MasterProduct:
 def mapping_relink(*, mapping: PlatformMapping, master_product: MasterProduct) -> PlatformMapping:
     """Link the listing to another master product of the same organization, by hand."""
     if master_product.organization_id != mapping.organization_id:
-        raise ValueError("a listing can only be linked to a product of its own organization")
+        raise ValueError(_("A listing can only be linked to a product of its own organization."))
     if master_product.mappings.filter(platform=mapping.platform).exclude(pk=mapping.pk).exists():
         raise ValueError(
-            f"{master_product.sku} already has a {mapping.get_platform_display()} listing"
+            _("%(sku)s already has a %(platform)s listing.")
+            % {"sku": master_product.sku, "platform": mapping.get_platform_display()}
         )
     old_master = mapping.master_product
     mapping.master_product = master_product

@@ -14,6 +14,7 @@ admin.site.index_title = _("Catalog administration")
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),  # the admin's language switcher
     path("imports/", include("imports.urls")),
     path("api/health/", health, name="health"),
     path("metrics", metrics, name="metrics"),

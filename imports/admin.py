@@ -36,6 +36,10 @@ def _secret_state(value: str) -> str:
 class ChannelConnectionAdmin(OrganizationScopedAdmin):
     form = ChannelConnectionForm
     write_roles = (Role.OWNER,)  # owners manage connections; merchandisers run imports
+    empty_state = _(
+        "No shops connected yet. Add a channel connection with your app's credentials, "
+        "then press “Connect” on it to authorize the shop."
+    )
     list_display = (
         "name",
         "platform",
@@ -162,7 +166,12 @@ class ChannelConnectionAdmin(OrganizationScopedAdmin):
             url = reverse("admin:imports_importjob_change", args=[job.pk])
             self.message_user(
                 request,
-                format_html('{}: <a href="{}">import #{} queued</a>.', connection, url, job.pk),
+                format_html(
+                    '{}: <a href="{}">{}</a>.',
+                    connection,
+                    url,
+                    _("import #%(id)s queued") % {"id": job.pk},
+                ),
                 messages.SUCCESS,
             )
 
@@ -242,6 +251,9 @@ class ImportJobEventInline(admin.TabularInline):
 
 @admin.register(ImportJob)
 class ImportJobAdmin(ReadOnlyScopedAdmin):
+    empty_state = _(
+        "No imports yet. Under Channel connections, select a shop and choose “Import now (full)”."
+    )
     list_display = (
         "__str__",
         "connection",
@@ -449,7 +461,21 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
         return redirect("admin:imports_importjob_change", job.pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {**(extra_context or {}), "may_run": self._may_run(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "may_run": self._may_run(request),
+            "progress_labels": {
+                "eta": _("ETA"),
+                "min": _("min"),
+                "s": _("s"),
+                "stored": _("stored"),
+                "failed": _("failed"),
+                "api_calls": _("API calls"),
+                "created": _("products created"),
+                "linked": _("linked"),
+                "to_review": _("to review"),
+            },
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -470,6 +496,7 @@ class HasErrorsFilter(admin.SimpleListFilter):
 
 @admin.register(RawImportRecord)
 class RawImportRecordAdmin(ReadOnlyScopedAdmin):
+    empty_state = _("No raw payloads yet: every import keeps what the marketplaces sent here.")
     list_display = (
         "platform_product_id",
         "platform",

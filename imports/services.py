@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.models import Organization, Platform
 from imports.clients.errors import MarketplaceError
@@ -162,7 +163,8 @@ def import_job_start(
         or not connection.access_token
     ):
         raise ImportRefused(
-            f"{connection} is not authorized yet: connect the shop before importing."
+            _("%(connection)s is not authorized yet: connect the shop before importing.")
+            % {"connection": connection}
         )
     since = _incremental_since(connection) if mode == ImportJob.Mode.INCREMENTAL else None
     try:
@@ -181,8 +183,12 @@ def import_job_start(
             connection=connection, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
         ).first()
         raise ImportRefused(
-            f"{connection} already has an import in progress"
-            + (f" (#{active.pk}, {active.get_status_display().lower()})." if active else ".")
+            _("%(connection)s already has an import in progress (#%(job)s, %(status)s).")
+            % {
+                "connection": connection,
+                "job": active.pk if active else "?",
+                "status": active.get_status_display().lower() if active else "",
+            }
         ) from None
     if mode == ImportJob.Mode.INCREMENTAL and since is None:
         job_log(job, "No earlier successful import: running a full import instead.")
@@ -237,8 +243,8 @@ def import_job_resume(*, job: ImportJob, queue: bool = True) -> ImportJob:
     )
     if not resumable:
         raise ImportRefused(
-            f"Import #{job.pk} is {job.get_status_display().lower()}: "
-            "only failed or interrupted imports can be resumed."
+            _("Import #%(job)s is %(status)s: only failed or interrupted imports can be resumed.")
+            % {"job": job.pk, "status": job.get_status_display().lower()}
         )
     try:
         with transaction.atomic():
@@ -249,7 +255,10 @@ def import_job_resume(*, job: ImportJob, queue: bool = True) -> ImportJob:
                 update_fields=["status", "error_type", "error_message", "finished_at", "updated_at"]
             )
     except IntegrityError:
-        raise ImportRefused(f"{job.connection} already has another import in progress.") from None
+        raise ImportRefused(
+            _("%(connection)s already has another import in progress.")
+            % {"connection": job.connection}
+        ) from None
     job_log(job, "Queued again to resume from its checkpoint.")
     if queue:
         import_job_queue(job=job)

@@ -19,9 +19,8 @@ OAUTH_SESSION_KEY = "syncstore_oauth_states"  # state -> connection id, per brow
 
 
 def _refuse(message: str) -> HttpResponseBadRequest:
-    return HttpResponseBadRequest(
-        f"<h1>{escape(_('Authorization refused'))}</h1><p>{escape(message)}</p>"
-    )
+    title = _("Authorization refused")
+    return HttpResponseBadRequest(f"<h1>{escape(title)}</h1><p>{escape(message)}</p>")
 
 
 @staff_member_required

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.admin_base import OrganizationScopedAdmin
 from catalog.models import Platform
+from catalog.money import format_rupiah
 from catalog.selectors import organization_ids_for_user
 from pricing.forms import SimulatorForm
 from pricing.models import PlatformFeeConfig, PricingProfile
@@ -30,7 +31,7 @@ class PlatformFeeConfigAdmin(OrganizationScopedAdmin):
         "category_group",
         "commission_percent",
         "payment_fee_percent",
-        "fixed_fee_per_order",
+        "fixed_fee",
         "effective_from",
         "effective_to",
         "owner",
@@ -63,6 +64,10 @@ class PlatformFeeConfigAdmin(OrganizationScopedAdmin):
         if obj is not None and obj.organization_id is None:
             return request.user.is_superuser
         return super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("Fixed fee per order"), ordering="fixed_fee_per_order")
+    def fixed_fee(self, obj: PlatformFeeConfig) -> str:
+        return format_rupiah(obj.fixed_fee_per_order)
 
     @admin.display(description=_("Applies to"), ordering="organization__name")
     def owner(self, obj: PlatformFeeConfig) -> str:

@@ -18,6 +18,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+
+from catalog.money import format_rupiah
+
 ZERO = Decimal("0")
 ONE = Decimal("1")
 RUPIAH = Decimal("1")
@@ -67,9 +71,9 @@ class FeeRule:
             price_step=self.price_step,
         )
         if self.units_per_order < 1:
-            raise PricingError("units per order must be at least 1")
+            raise PricingError(_("Units per order must be at least 1."))
         if self.price_step <= 0:
-            raise PricingError("the price step must be positive")
+            raise PricingError(_("The price step must be positive."))
 
     @property
     def fixed_per_item(self) -> Decimal:
@@ -121,9 +125,9 @@ def forward(
     """What a listing at `list_price` pays out, and earns at `cost`."""
     _require_decimal(list_price=list_price, discount=discount, shipping=shipping, cost=cost)
     if list_price < 0:
-        raise PricingError("the price cannot be negative")
+        raise PricingError(_("The price cannot be negative."))
     if not ZERO <= discount < ONE:
-        raise PricingError("the seller discount must be at least 0 and below 100 %")
+        raise PricingError(_("The seller discount must be at least 0 and below 100%."))
     net = _money(list_price * (ONE - discount))
     commission = _money(net * rule.commission)
     uncapped = net * rule.program
@@ -174,9 +178,9 @@ def reverse(
     """The list price that earns `target_margin` (profit over net price) on `cost`."""
     _require_decimal(cost=cost, target_margin=target_margin, discount=discount, shipping=shipping)
     if cost < 0:
-        raise PricingError("the cost cannot be negative")
+        raise PricingError(_("The cost cannot be negative."))
     if not ZERO <= discount < ONE:
-        raise PricingError("the seller discount must be at least 0 and below 100 %")
+        raise PricingError(_("The seller discount must be at least 0 and below 100%."))
     base = cost + rule.fixed_per_item + shipping
     denominator = ONE - rule.rate_without_program - rule.program - target_margin
     net = base / denominator if denominator > 0 else None
@@ -187,16 +191,19 @@ def reverse(
     if net is None:
         total = (rule.rate_without_program + rule.program) * 100
         raise PricingError(
-            f"a {target_margin * 100:.1f} % margin cannot be reached: fees take "
-            f"{total:.2f} % of the price before margin"
+            _(
+                "A %(margin)s%% margin cannot be reached: fees take %(fees)s%% of the price "
+                "before margin."
+            )
+            % {"margin": f"{target_margin * 100:.1f}", "fees": f"{total:.2f}"}
         )
     price = _round_up(net / (ONE - discount), rule.price_step)
     if rule.min_price is not None and price < rule.min_price:
         price = rule.min_price
     if rule.max_price is not None and price > rule.max_price:
         raise PricingError(
-            f"the price for this margin ({price:,.0f}) is above the platform's maximum "
-            f"({rule.max_price:,.0f})"
+            _("The price for this margin (%(price)s) is above the platform's maximum (%(max)s).")
+            % {"price": format_rupiah(price), "max": format_rupiah(rule.max_price)}
         )
     return forward(price, rule, discount=discount, shipping=shipping, cost=cost)
 

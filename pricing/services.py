@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.bulk import bulk_update_rows
 from catalog.models import PlatformMapping
@@ -176,7 +177,7 @@ def price_quote(
         organization_id=organization_id,
     )
     if config is None:
-        return Quote(platform, error=f"No fee rule in force on {on}.")
+        return Quote(platform, error=_("No fee rule in force on %(date)s.") % {"date": on})
     hundred = Decimal("100")
     rule = replace(
         fee_rule(config, PricingProfile(pph22_applies=pph22)),

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
+from typing import Any
+
+# Messages are stored in English; gettext_noop marks them so the admin can translate them.
+from django.utils.translation import gettext_noop
 
 TITLE_LIMITS = {"shopee": (5, 100), "tiktokshop": (25, 255)}  # Shopee: get_item_limit wins
 MAX_HASHTAGS = 18
@@ -74,12 +78,29 @@ ALLOWED_SYMBOLS = set(" -/.,&()+%'\"'xX:")
 @dataclass(frozen=True)
 class Finding:
     code: str
-    message: str
+    template: str  # English, with %(name)s placeholders filled from `params`
     excerpt: str = ""
     severity: str = "error"  # error: breaks a platform rule; warning: weakens the listing
+    params: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
+    @property
+    def message(self) -> str:
+        return self.template % self.params if self.params else self.template
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "excerpt": self.excerpt,
+            "severity": self.severity,
+            "template": self.template,
+            "params": self.params,
+        }
+
+
+def text_with_params(key: str, template: str, **params: Any) -> dict[str, Any]:
+    """A stored message: English under `key`, plus its template and parameters to translate."""
+    return {key: template % params if params else template, "template": template, "params": params}
 
 
 def _is_symbol(ch: str) -> bool:
@@ -97,18 +118,24 @@ def lint_text(text: str) -> list[Finding]:
     """What no title or description may contain."""
     findings = []
     for match in _PROMO.finditer(text):
-        findings.append(Finding("promo", "Promotional words are not allowed", match.group(0)))
+        findings.append(
+            Finding("promo", gettext_noop("Promotional words are not allowed"), match.group(0))
+        )
     for match in _PLATFORM.finditer(text):
         findings.append(
             Finding(
-                "platform_name", "Names of marketplaces or apps are not allowed", match.group(0)
+                "platform_name",
+                gettext_noop("Names of marketplaces or apps are not allowed"),
+                match.group(0),
             )
         )
     for match in _URL.finditer(text):
-        findings.append(Finding("url", "Links are not allowed", match.group(0)))
+        findings.append(Finding("url", gettext_noop("Links are not allowed"), match.group(0)))
     for match in _PHONE.finditer(text):
         findings.append(
-            Finding("phone", "Phone numbers and contacts are not allowed", match.group(0))
+            Finding(
+                "phone", gettext_noop("Phone numbers and contacts are not allowed"), match.group(0)
+            )
         )
     return findings
 
@@ -122,14 +149,18 @@ def lint_title(title: str, platform: str, max_length: int | None = None) -> list
         findings.append(
             Finding(
                 "too_long",
-                f"Title is {length} characters; the limit is {maximum}",
+                gettext_noop("Title is %(length)d characters; the limit is %(maximum)d"),
                 title[maximum - 10 : maximum + 10],
+                params={"length": length, "maximum": maximum},
             )
         )
     if length < minimum:
         findings.append(
             Finding(
-                "too_short", f"Title is {length} characters; at least {minimum} are needed", title
+                "too_short",
+                gettext_noop("Title is %(length)d characters; at least %(minimum)d are needed"),
+                title,
+                params={"length": length, "minimum": minimum},
             )
         )
     symbols = [ch for ch in title if _is_symbol(ch)]
@@ -137,7 +168,7 @@ def lint_title(title: str, platform: str, max_length: int | None = None) -> list
         findings.append(
             Finding(
                 "symbols",
-                "Emoji and decorative symbols are not allowed",
+                gettext_noop("Emoji and decorative symbols are not allowed"),
                 "".join(dict.fromkeys(symbols)),
             )
         )
@@ -150,19 +181,28 @@ def lint_title(title: str, platform: str, max_length: int | None = None) -> list
         findings.append(
             Finding(
                 "stuffing",
-                "A word repeated more than twice reads as keyword stuffing",
+                gettext_noop("A word repeated more than twice reads as keyword stuffing"),
                 ", ".join(stuffed),
             )
         )
     repeated = sorted(word for word, count in counts.items() if count == 2)
     if repeated:
         findings.append(
-            Finding("repeated", "Repeated words waste title space", ", ".join(repeated), "warning")
+            Finding(
+                "repeated",
+                gettext_noop("Repeated words waste title space"),
+                ", ".join(repeated),
+                "warning",
+            )
         )
     if title != title.strip() or "  " in title:
-        findings.append(Finding("spacing", "Extra spaces", "", "warning"))
+        findings.append(Finding("spacing", gettext_noop("Extra spaces"), "", "warning"))
     if title.isupper() and len(title) > 10:
-        findings.append(Finding("all_caps", "A title in capitals reads as shouting", "", "warning"))
+        findings.append(
+            Finding(
+                "all_caps", gettext_noop("A title in capitals reads as shouting"), "", "warning"
+            )
+        )
     return findings
 
 
@@ -173,8 +213,9 @@ def lint_description(text: str, platform: str) -> list[Finding]:
         findings.append(
             Finding(
                 "hashtags",
-                f"{len(hashtags)} hashtags; Shopee allows at most {MAX_HASHTAGS}",
+                gettext_noop("%(count)d hashtags; Shopee allows at most %(maximum)d"),
                 " ".join(hashtags[:3]),
+                params={"count": len(hashtags), "maximum": MAX_HASHTAGS},
             )
         )
     count = len(words(text))
@@ -182,9 +223,10 @@ def lint_description(text: str, platform: str) -> list[Finding]:
         findings.append(
             Finding(
                 "short_description",
-                f"The description has {count} words; write at least {MIN_DESCRIPTION_WORDS}",
+                gettext_noop("The description has %(count)d words; write at least %(minimum)d"),
                 "",
                 "warning",
+                params={"count": count, "minimum": MIN_DESCRIPTION_WORDS},
             )
         )
     return findings

@@ -8,6 +8,7 @@ import django_filters as filters
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
 from catalog.models import SEARCH_CONFIG, MasterProduct, Platform, PlatformMapping
@@ -22,7 +23,7 @@ class SaneIsoDateTimeField(IsoDateTimeField):
         moment = super().clean(value)
         offset = moment.utcoffset() if moment is not None else None
         if offset is not None and abs(offset) > MAX_UTC_OFFSET:
-            raise ValidationError("The time zone offset must be within ±14:00.")
+            raise ValidationError(_("The time zone offset must be within ±14:00."))
         return moment
 
 
@@ -40,30 +41,30 @@ def _tier(queryset, field: str, value: str):
 
 
 class ProductFilterSet(filters.FilterSet):
-    q = filters.CharFilter(method="filter_q", label="Full-text search (Bahasa Indonesia) or SKU")
+    q = filters.CharFilter(method="filter_q", label=_("Full-text search (Bahasa Indonesia) or SKU"))
     status = filters.MultipleChoiceFilter(choices=MasterProduct.Status.choices)
     category = filters.CharFilter()
     subcategory = filters.CharFilter()
     brand = filters.CharFilter()
     sku = filters.CharFilter()
     tags = filters.BaseInFilter(
-        field_name="tags", method="filter_tags_any", label="Any of these tags (comma-separated)"
+        field_name="tags", method="filter_tags_any", label=_("Any of these tags (comma-separated)")
     )
     tags_all = filters.BaseInFilter(
-        field_name="tags", method="filter_tags_all", label="All of these tags (comma-separated)"
+        field_name="tags", method="filter_tags_all", label=_("All of these tags (comma-separated)")
     )
     platform = filters.ChoiceFilter(
-        choices=Platform.choices, method="filter_platform", label="Listed on"
+        choices=Platform.choices, method="filter_platform", label=_("Listed on")
     )
     sync_status = filters.ChoiceFilter(
         choices=PlatformMapping.SyncStatus.choices,
         method="filter_mapping",
-        label="A listing's sync status",
+        label=_("A listing's sync status"),
     )
     review_status = filters.ChoiceFilter(
         choices=PlatformMapping.ReviewStatus.choices,
         method="filter_mapping",
-        label="A listing's review status",
+        label=_("A listing's review status"),
     )
     quality_tier = filters.ChoiceFilter(choices=TIER_CHOICES, method="filter_tier")
     quality_min = filters.NumberFilter(field_name="quality_score", lookup_expr="gte")
@@ -71,7 +72,9 @@ class ProductFilterSet(filters.FilterSet):
     price_min = filters.NumberFilter(field_name="base_price", lookup_expr="gte")
     price_max = filters.NumberFilter(field_name="base_price", lookup_expr="lte")
     updated_since = SaneIsoDateTimeFilter(
-        field_name="updated_at", lookup_expr="gte", label="Changed at or after (incremental sync)"
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Changed at or after (incremental sync)"),
     )
     organization = filters.NumberFilter(field_name="organization_id")
 
@@ -123,7 +126,7 @@ class MappingFilterSet(filters.FilterSet):
     price_min = filters.NumberFilter(field_name="platform_price", lookup_expr="gte")
     price_max = filters.NumberFilter(field_name="platform_price", lookup_expr="lte")
     margin_max = filters.NumberFilter(
-        field_name="margin_percentage", lookup_expr="lt", label="Margin below (percent)"
+        field_name="margin_percentage", lookup_expr="lt", label=_("Margin below (percent)")
     )
     updated_since = SaneIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 

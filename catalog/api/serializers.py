@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -108,9 +109,9 @@ class ProductSerializer(serializers.ModelSerializer):
     def validate_organization(self, organization: Organization) -> Organization:
         allowed = self.context["writable_organizations"]
         if organization.pk not in allowed:
-            raise serializers.ValidationError("You cannot add products to this organization.")
+            raise serializers.ValidationError(_("You cannot add products to this organization."))
         if self.instance is not None and organization.pk != self.instance.organization_id:
-            raise serializers.ValidationError("A product cannot move to another organization.")
+            raise serializers.ValidationError(_("A product cannot move to another organization."))
         return organization
 
     def validate_images(self, value):
@@ -125,10 +126,10 @@ class ProductSerializer(serializers.ModelSerializer):
         try:
             if isinstance(field, ImageListField):
                 if value is not None and not isinstance(value, list):
-                    raise DjangoValidationError("Images must be a list of {url, alt, primary}.")
+                    raise DjangoValidationError(_("Images must be a list of {url, alt, primary}."))
                 for image in value or []:
                     if not isinstance(image, dict) or not image.get("url"):
-                        raise DjangoValidationError("Each image needs a url.")
+                        raise DjangoValidationError(_("Each image needs a url."))
                 text = "\n".join(
                     ("*" if image.get("primary") else "")
                     + str(image["url"])
@@ -146,7 +147,7 @@ class ProductSerializer(serializers.ModelSerializer):
             writable = self.context["writable_organizations"]
             if len(writable) != 1:
                 raise serializers.ValidationError(
-                    {"organization": ["Say which organization the product belongs to."]}
+                    {"organization": [_("Say which organization the product belongs to.")]}
                 )
             attrs["organization"] = Organization.objects.get(pk=next(iter(writable)))
         organization = attrs.get("organization") or self.instance.organization
@@ -156,7 +157,7 @@ class ProductSerializer(serializers.ModelSerializer):
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
             raise serializers.ValidationError(
-                {"sku": ["This SKU is already used in the organization."]}
+                {"sku": [_("This SKU is already used in the organization.")]}
             )
         return attrs
 

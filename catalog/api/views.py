@@ -145,7 +145,8 @@ class QualitySummaryView(OrganizationScopedMixin, APIView):
             {
                 "tiers": tier_counts(mappings),
                 "common_findings": [
-                    {"finding": text, "count": count} for text, count in common_findings(mappings)
+                    {"finding": finding.get("recommendation", ""), "count": count}
+                    for finding, count in common_findings(mappings)
                 ],
             }
         )

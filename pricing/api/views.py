@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
@@ -33,7 +34,7 @@ def _amount(name: str, value: object) -> object:
 
 class QuoteRequestSerializer(serializers.Serializer):
     platform = serializers.ChoiceField(
-        choices=Platform.choices, required=False, help_text="Omit for both platforms."
+        choices=Platform.choices, required=False, help_text=_("Omit for both platforms.")
     )
     price = serializers.DecimalField(required=False, **MONEY)
     cost = serializers.DecimalField(required=False, **MONEY)
@@ -60,7 +61,7 @@ class QuoteRequestSerializer(serializers.Serializer):
         if attrs.get("price") is None and (
             attrs.get("cost") is None or attrs.get("target_margin") is None
         ):
-            raise serializers.ValidationError("Give a price, or a cost and a target_margin.")
+            raise serializers.ValidationError(_("Give a price, or a cost and a target_margin."))
         return attrs
 
 

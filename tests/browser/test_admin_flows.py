@@ -11,6 +11,8 @@ from playwright.sync_api import expect
 from catalog.models import MasterProduct, PlatformMapping
 from imports.models import ChannelConnection, ImportJob
 from imports.services import import_job_run, import_job_start
+from tests.browser.conftest import log_in
+from tests.factories import MasterProductFactory
 from tests.sandbox_fixtures import connect_sandbox
 
 pytestmark = [
@@ -210,3 +212,20 @@ def test_api_docs_render_the_catalog_endpoints(owner_page):
     expect(page.locator(".opblock-summary-path").first).to_be_visible()
     paths = page.locator(".opblock-summary-path").all_inner_texts()
     assert any("/api/v1/products/" in p for p in paths)
+
+
+def test_the_admin_in_bahasa_indonesia_and_back_to_english(make_page, owner, organization):
+    MasterProductFactory(
+        organization=organization, name="Sepatu Lari Pria", base_price=Decimal("150000")
+    )
+    page = make_page(locale="id-ID")  # the browser asks for Indonesian
+    log_in(page, owner.username)
+    expect(page.locator("#content h1")).to_have_text("Administrasi katalog")
+    page.goto("/admin/catalog/masterproduct/")
+    expect(page.locator("#result_list")).to_contain_text("Rp 150.000")
+    expect(page.locator("select[name=action]")).to_contain_text("Hitung ulang harga platform")
+
+    page.select_option("#language-switcher select", "en")
+    expect(page.locator("select[name=action]")).to_contain_text("Recalculate platform prices")
+    page.goto("/admin/")
+    expect(page.locator("#content h1")).to_have_text("Catalog administration")
