@@ -67,6 +67,38 @@ def test_log_in_and_connect_a_shopee_shop_through_its_authorization_page(
     assert credentials["partner_key"] not in page.content()
 
 
+def test_connect_a_tiktok_shop_through_its_seller_center_page(
+    owner_page, organization, make_sandbox, live_server
+):
+    # The app's redirect URL, as registered in TikTok's Partner Center.
+    callback = f"{live_server.url}/imports/oauth/tiktokshop/callback/"
+    sandbox = make_sandbox(tiktok_redirect_uri=callback)
+    credentials = sandbox.credentials()["tiktokshop"]
+    page = owner_page
+    page.goto("/admin/imports/channelconnection/add/")
+    page.select_option("#id_organization", label=organization.name)
+    page.select_option("#id_platform", value="tiktokshop")
+    page.fill("#id_name", "Toko Satu di TikTok")
+    page.fill("#id_base_url", credentials["base_url"])
+    page.fill("#id_auth_base_url", credentials["auth_base_url"])
+    page.fill("#id_authorize_url", credentials["authorize_url"])
+    page.fill("#id_app_key", credentials["app_key"])
+    page.fill("#id_app_secret", credentials["app_secret"])
+    page.fill("#id_service_id", credentials["service_id"])
+    page.click("input[name=_continue]")
+    expect(page.locator(".field-callback_url")).to_contain_text(callback)
+
+    page.click("a.connect-shop")
+    expect(page.get_by_text("Toko Sandbox TikTok")).to_be_visible()
+    page.click("button[name=decision][value=authorize]")
+
+    expect(page.locator(".messagelist .success")).to_contain_text("is connected to")
+    connection = ChannelConnection.objects.get(name="Toko Satu di TikTok")
+    assert connection.status == ChannelConnection.Status.ACTIVE
+    assert connection.shop_cipher == credentials["shop_cipher"]
+    assert credentials["app_secret"] not in page.content()
+
+
 def test_import_from_the_admin_and_watch_the_progress_bar_reach_the_end(
     owner_page, organization, make_sandbox, worker
 ):

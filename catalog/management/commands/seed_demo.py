@@ -41,15 +41,18 @@ class Command(BaseCommand):
             role=Membership.Role.OWNER,
             superuser=True,
         )
-        added = demo_catalog_create(
-            organization=organization, size=options["products"], seed=options["seed"]
-        )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Organization '{organization.slug}': {added} products added, "
-                f"{organization.products.count()} in total."
+        if options["products"]:
+            added = demo_catalog_create(
+                organization=organization, size=options["products"], seed=options["seed"]
             )
-        )
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Organization '{organization.slug}': {added} products added, "
+                    f"{organization.products.count()} in total."
+                )
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Organization '{organization.slug}' ready."))
         if created:
             self.stdout.write(f"Admin login: {username} / {password}")
         else:

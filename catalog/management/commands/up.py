@@ -117,7 +117,8 @@ class Command(BaseCommand):
         for connection in demo_shops_connect(organization=organization, credentials=credentials):
             self.stdout.write(f"Demo shop connected: {connection} -> {connection.base_url}")
         self.stdout.write(
-            "Import: Channel connections -> select the demo shops -> Import now (full)."
+            f"To import: {app_url}{reverse('admin:imports_channelconnection_changelist')} -> "
+            "tick both demo shops -> action 'Import now (full)' -> Go."
         )
         return sandbox
 
