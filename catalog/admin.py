@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
@@ -11,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
@@ -158,6 +162,12 @@ def recalculate_prices_action(
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/catalog/recalculate_prices.html", context)
+
+
+def _money_or_value(field: str, value: Any) -> Any:
+    if field in ("base_price", "cost_price") and value not in (None, ""):
+        return format_rupiah(Decimal(str(value)))
+    return value
 
 
 class PlatformMappingInline(admin.TabularInline):
@@ -422,10 +432,10 @@ class MasterProductAdmin(OrganizationScopedAdmin):
                 "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 (
                     (
-                        row["field"],
+                        MasterProduct._meta.get_field(row["field"]).verbose_name,
                         " 🔒" if row["locked"] else "",
-                        row["master"],
-                        row["platform"],
+                        _money_or_value(row["field"], row["master"]),
+                        _money_or_value(row["field"], row["platform"]),
                         row["listing"],
                     )
                     for row in rows
@@ -538,7 +548,9 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
 
     @admin.display(description=_("Price breakdown"))
     def price_breakdown_pretty(self, obj: PlatformMapping) -> str:
-        return pretty_json(obj.price_breakdown) if obj.price_breakdown else "—"
+        if not obj.price_breakdown:
+            return "—"
+        return render_to_string("admin/pricing/includes/breakdown.html", {"b": obj.price_breakdown})
 
     @admin.display(description=_("Platform data"))
     def platform_data_pretty(self, obj: PlatformMapping) -> str:

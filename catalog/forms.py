@@ -109,7 +109,10 @@ class MasterProductAdminForm(forms.ModelForm):
     locked_fields = forms.MultipleChoiceField(
         label=_("Locked fields"),
         required=False,
-        choices=[(name, name) for name in MasterProduct.LOCKABLE_FIELDS],
+        choices=[
+            (name, MasterProduct._meta.get_field(name).verbose_name)
+            for name in MasterProduct.LOCKABLE_FIELDS
+        ],
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Imports do not overwrite these. Fields you edit are locked automatically."),
     )

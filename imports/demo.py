@@ -22,6 +22,8 @@ def demo_shops_connect(
     first import a refresh.
     """
     shopee, tiktok = credentials["shopee"], credentials["tiktokshop"]
+    # The sandbox has no call quota; a brisk limit keeps the demo import short but watchable.
+    limits = {"rate_limit_qps": 100, "concurrency": 6}
     shopee_connection, _ = connection_create_or_update(
         organization=organization,
         platform=Platform.SHOPEE,
@@ -33,6 +35,7 @@ def demo_shops_connect(
         access_token=str(shopee["access_token"]),
         refresh_token=str(shopee["refresh_token"]),
         status=ChannelConnection.Status.ACTIVE,
+        **limits,
     )
     tiktok_connection, _ = connection_create_or_update(
         organization=organization,
@@ -49,5 +52,6 @@ def demo_shops_connect(
         refresh_token=str(tiktok["refresh_token"]),
         access_token_expires_at=datetime.fromtimestamp(int(tiktok["access_token_expire_in"]), UTC),
         status=ChannelConnection.Status.ACTIVE,
+        **limits,
     )
     return [shopee_connection, tiktok_connection]

@@ -229,7 +229,10 @@ class ImportJob(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_platform_display()} import #{self.pk}"
+        return _("%(platform)s import #%(id)s") % {
+            "platform": self.get_platform_display(),
+            "id": self.pk,
+        }
 
     @property
     def is_finished(self) -> bool:
@@ -318,9 +321,11 @@ class RawImportRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_platform_display()} {self.platform_product_id} (job {self.import_job_id})"
-        )
+        return _("%(platform)s %(listing)s (import #%(job)s)") % {
+            "platform": self.get_platform_display(),
+            "listing": self.platform_product_id,
+            "job": self.import_job_id,
+        }
 
 
 class WorkerHeartbeat(models.Model):

@@ -110,10 +110,14 @@ class PlatformFeeConfig(TimeStampedModel):
 
     def __str__(self) -> str:
         group = self.get_category_group_display()
-        until = f" to {self.effective_to}" if self.effective_to else " on"
+        period = (
+            _("%(start)s to %(end)s") % {"start": self.effective_from, "end": self.effective_to}
+            if self.effective_to
+            else _("%(start)s on") % {"start": self.effective_from}
+        )
         return (
             f"{self.get_platform_display()} {self.get_seller_tier_display()} {group} "
-            f"{self.commission_percent}% ({self.effective_from}{until})"
+            f"{self.commission_percent}% ({period})"
         )
 
 

@@ -145,14 +145,15 @@ def test_product_page_shows_locked_fields_where_the_platform_differs(
     )
     PlatformMappingFactory(
         master_product=product,
-        platform_data={
-            "listing": {"name": "Nama Di Shopee", "base_price": str(product.base_price)}
-        },
+        platform_data={"listing": {"name": "Nama Di Shopee", "base_price": "104500.00"}},
     )
     page = merchandiser_client.get(
-        reverse("admin:catalog_masterproduct_change", args=[product.pk])
+        reverse("admin:catalog_masterproduct_change", args=[product.pk]),
+        HTTP_ACCEPT_LANGUAGE="id",
     ).content.decode()
-    assert "Nama Di Shopee" in page and "🔒" in page
+    assert "Nama Di Shopee" in page and "nama 🔒" in page  # the field's name, in Indonesian
+    assert "Rp 99.000" in page and "Rp 104.500" in page  # both prices, in rupiah
+    assert 'data-locked="true"' in page
     assert MasterProduct.objects.get(pk=product.pk).name == "Nama Saya"
     assert PlatformMapping.objects.count() == 1
 

@@ -124,6 +124,21 @@ def test_recalculate_action_previews_then_writes(merchandiser_client, organizati
     assert mapping.margin_percentage < 0
 
 
+def test_the_listing_page_shows_its_price_breakdown_in_rupiah(merchandiser_client, organization):
+    from catalog.money import format_rupiah
+    from pricing.services import mapping_prices_recalculate
+
+    mapping = _listing(organization, "100000", "60000")
+    mapping_prices_recalculate(mappings=PlatformMapping.objects.filter(pk=mapping.pk))
+    mapping.refresh_from_db()
+    url = reverse("admin:catalog_platformmapping_change", args=[mapping.pk])
+    page = merchandiser_client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert 'class="price-breakdown"' in page
+    assert format_rupiah(mapping.platform_price) in page  # e.g. Rp 110.300
+    assert format_rupiah(Decimal(mapping.price_breakdown["payout"])) in page
+    assert "Dana diterima" in page and "Aturan biaya" in page
+
+
 def test_margin_flags_are_filterable(merchandiser_client, organization):
     from pricing.services import mapping_prices_recalculate
 
