@@ -86,6 +86,14 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
     # What to do when the list is empty (no search or filter): a next step, not a blank page.
     empty_state: Any = None
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # The model's own actions (Import now, Recalculate...) first, bulk delete last.
+        actions = super().get_actions(request)
+        delete = actions.pop("delete_selected", None)
+        if delete is not None:
+            actions["delete_selected"] = delete
+        return actions
+
     def get_empty_state(self, request: HttpRequest) -> Any:
         return self.empty_state
 

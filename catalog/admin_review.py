@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,6 +12,7 @@ from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +20,15 @@ from catalog.admin_base import OrganizationScopedAdmin
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.money import format_rupiah
 from catalog.services import mapping_confirm, mapping_reject, mapping_relink, mappings_confirm_above
+
+
+def _localized(value: object) -> str:
+    if value in (None, ""):
+        return "—"
+    try:
+        return formats.localize(Decimal(str(value)))
+    except InvalidOperation:
+        return str(value)
 
 
 class MatchReview(PlatformMapping):
@@ -266,6 +276,17 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
         )
         listing = (mapping.platform_data or {}).get("listing", {})
         master = mapping.master_product
+        duplicate_of = None
+        if mapping.match_method == PlatformMapping.MatchMethod.NEW and listing.get("sku"):
+            # A duplicate SKU kept apart: compare with the product already using the SKU.
+            duplicate_of = (
+                MasterProduct.objects.filter(
+                    organization_id=mapping.organization_id, sku=listing["sku"]
+                )
+                .exclude(pk=master.pk)
+                .first()
+            )
+            master = duplicate_of or master
         rows = [
             (_("Title"), listing.get("name", ""), master.name),
             (_("SKU"), listing.get("sku", ""), master.sku),
@@ -275,7 +296,7 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
                 format_rupiah(Decimal(listing["base_price"])) if listing.get("base_price") else "—",
                 format_rupiah(master.base_price),
             ),
-            (_("Weight (kg)"), listing.get("weight_kg") or "—", master.weight_kg or "—"),
+            (_("Weight (kg)"), _localized(listing.get("weight_kg")), _localized(master.weight_kg)),
             (
                 _("Category"),
                 " / ".join(filter(None, [listing.get("category"), listing.get("subcategory")])),
@@ -293,5 +314,6 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
             "comparison": rows,
             "images": images,
             "mapping": mapping,
+            "duplicate_of": duplicate_of,
         }
         return super().change_view(request, object_id, form_url, extra_context)

@@ -55,10 +55,16 @@ class Membership(TimeStampedModel):
         VIEWER = "viewer", _("Viewer")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organization"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
 
@@ -106,7 +112,10 @@ class MasterProduct(TimeStampedModel):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="products"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="products",
+        verbose_name=_("organization"),
     )
     sku = models.CharField(_("SKU"), max_length=100)
     sku_normalized = models.CharField(
@@ -122,6 +131,7 @@ class MasterProduct(TimeStampedModel):
         blank=True,
         editable=False,
         help_text=_("Normalized variant SKUs, for variant-level matching."),
+        verbose_name=_("variant SKUs"),
     )
     name = models.CharField(_("name"), max_length=255)
     short_description = models.TextField(_("short description"), blank=True)
@@ -166,7 +176,9 @@ class MasterProduct(TimeStampedModel):
     )
     category = models.CharField(_("category"), max_length=255, blank=True)
     subcategory = models.CharField(_("subcategory"), max_length=255, blank=True)
-    tags = ArrayField(models.CharField(max_length=64), default=list, blank=True)
+    tags = ArrayField(
+        models.CharField(max_length=64), default=list, blank=True, verbose_name=_("tags")
+    )
     images = models.JSONField(
         _("images"), default=list, blank=True, help_text=_("List of {url, alt, primary}.")
     )
@@ -188,12 +200,14 @@ class MasterProduct(TimeStampedModel):
         default=list,
         blank=True,
         help_text=_("Fields a merchandiser edited; imports leave them alone."),
+        verbose_name=_("locked fields"),
     )
     search_vector = models.GeneratedField(
         expression=SearchVector("name", weight="A", config=SEARCH_CONFIG)
         + SearchVector("short_description", weight="B", config=SEARCH_CONFIG),
         output_field=SearchVectorField(),
         db_persist=True,
+        verbose_name=_("search vector"),
     )
 
     class Meta:
@@ -281,10 +295,16 @@ class PlatformMapping(TimeStampedModel):
         REJECTED = "rejected", _("Rejected")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="mappings"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="mappings",
+        verbose_name=_("organization"),
     )
     master_product = models.ForeignKey(
-        MasterProduct, on_delete=models.CASCADE, related_name="mappings"
+        MasterProduct,
+        on_delete=models.CASCADE,
+        related_name="mappings",
+        verbose_name=_("master product"),
     )
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     platform_product_id = models.CharField(_("platform product id"), max_length=64)
@@ -302,6 +322,7 @@ class PlatformMapping(TimeStampedModel):
         default=list,
         blank=True,
         help_text=_("Where the listing is live: shopee, tiktokshop, tokopedia."),
+        verbose_name=_("listing platforms"),
     )
     is_source = models.BooleanField(
         _("source of the product"),
@@ -339,7 +360,9 @@ class PlatformMapping(TimeStampedModel):
         help_text=_("The fees behind the platform price and the fee rule that was in force."),
     )
     seo_title = models.CharField(_("SEO title"), max_length=255, blank=True)
-    seo_keywords = ArrayField(models.CharField(max_length=100), default=list, blank=True)
+    seo_keywords = ArrayField(
+        models.CharField(max_length=100), default=list, blank=True, verbose_name=_("SEO keywords")
+    )
     seo_quality_score = models.PositiveSmallIntegerField(
         _("SEO score"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
@@ -422,7 +445,10 @@ class SkuRule(TimeStampedModel):
         REPLACE = "replace", _("Replace text")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="sku_rules"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="sku_rules",
+        verbose_name=_("organization"),
     )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)

@@ -60,6 +60,9 @@ MAPPING_COPY_FIELDS = tuple(
 )
 RAW_COPY_FIELDS = tuple(f.name for f in RawImportRecord._meta.concrete_fields if not f.primary_key)
 ANALYZE_MIN_NEW_ROWS = 2000
+# Advisory lock namespace for "one catalog build at a time per organization" (keys apart from
+# the import job lock's).
+CATALOG_LOCK_NAMESPACE = 0x5E7D
 RAW_RESULT_FIELDS = ("processed", "processed_at", "master_product", "processing_errors")
 
 
@@ -108,6 +111,7 @@ class CatalogSession:
         `incoming` raws were just fetched: those without an id are inserted already processed,
         the others (seen earlier in the same job) get their new payload.
         """
+        self._lock_organization()
         self._refresh_statistics()
         builder = BatchBuilder(self, incoming)
         builder.build(raws)
@@ -116,6 +120,21 @@ class CatalogSession:
         if not self.dry_run:
             self._inserted += len(builder.new_masters) + len(builder.new_mappings)
         return builder.report
+
+    def _lock_organization(self) -> None:
+        """Wait until no other batch of this organization is being built, until commit.
+
+        Matching reads the catalog and then writes it: two imports of one organization
+        building at once would each miss the other's new products (a duplicate SKU, or twins
+        left unlinked). Their pages take turns here; fetching stays parallel.
+        """
+        if not connection.in_atomic_block:
+            raise RuntimeError("build a batch inside a transaction")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, %s)",
+                [CATALOG_LOCK_NAMESPACE, self.organization_id],
+            )
 
     def _refresh_statistics(self) -> None:
         """ANALYZE the catalog tables at the start and whenever the organization's catalog

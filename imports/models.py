@@ -25,7 +25,10 @@ class ChannelConnection(TimeStampedModel):
     SECRET_FIELDS = ("partner_key", "app_secret", "access_token", "refresh_token")
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="connections"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="connections",
+        verbose_name=_("organization"),
     )
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     name = models.CharField(_("name"), max_length=120)
@@ -129,7 +132,10 @@ class ImportJob(TimeStampedModel):
     FINISHED = (Status.SUCCEEDED, Status.PARTIALLY_FAILED, Status.FAILED, Status.CANCELLED)
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="import_jobs"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="import_jobs",
+        verbose_name=_("organization"),
     )
     connection = models.ForeignKey(
         ChannelConnection,
@@ -137,6 +143,7 @@ class ImportJob(TimeStampedModel):
         null=True,
         blank=True,
         related_name="import_jobs",
+        verbose_name=_("connection"),
     )
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     status = models.CharField(
@@ -206,6 +213,7 @@ class ImportJob(TimeStampedModel):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("started by"),
     )
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
@@ -251,7 +259,9 @@ class ImportJobEvent(models.Model):
         WARNING = "warning", _("Warning")
         ERROR = "error", _("Error")
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="events")
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="events", verbose_name=_("import job")
+    )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.INFO)
     message = models.TextField(_("message"))
@@ -278,7 +288,10 @@ class RawImportRecord(models.Model):
         verbose_name=_("import job"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.PROTECT, related_name="raw_records"
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="raw_records",
+        verbose_name=_("organization"),
     )
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     platform_product_id = models.CharField(_("platform product id"), max_length=64)
@@ -292,6 +305,7 @@ class RawImportRecord(models.Model):
         null=True,
         blank=True,
         related_name="raw_records",
+        verbose_name=_("master product"),
     )
     imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True)

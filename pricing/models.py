@@ -40,6 +40,7 @@ class PlatformFeeConfig(TimeStampedModel):
         blank=True,
         related_name="fee_configs",
         help_text=_("Empty: a default for every organization."),
+        verbose_name=_("organization"),
     )
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     seller_tier = models.CharField(
@@ -125,7 +126,10 @@ class PricingProfile(TimeStampedModel):
     """How an organization sells on a platform: tier, tax status, order size, margin floor."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="pricing_profiles"
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="pricing_profiles",
+        verbose_name=_("organization"),
     )
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
     seller_tier = models.CharField(

@@ -170,8 +170,14 @@ def test_rejecting_a_duplicate_sku_kept_apart_keeps_its_own_product(
         review_status="needs_review",
         platform_data={"listing": {"name": "Kaos", "base_price": "99000", "sku": "KAOS-1"}},
     )
-    MasterProductFactory(organization=organization, sku="KAOS-1")
+    MasterProductFactory(organization=organization, sku="KAOS-1", name="Kaos Yang Pertama")
     products = MasterProduct.objects.filter(organization=organization).count()
+    page = merchandiser_client.get(
+        reverse("admin:catalog_matchreview_change", args=[duplicate.pk])
+    ).content.decode()
+    # Compared with the product that already has the SKU, not with its own copy.
+    assert "Another listing already uses SKU KAOS-1" in page and "Kaos Yang Pertama" in page
+    assert 'id="keep-apart"' in page and 'id="confirm-match"' not in page
     merchandiser_client.post(reverse("admin:catalog_matchreview_reject", args=[duplicate.pk]))
     duplicate.refresh_from_db()
     assert duplicate.review_status == "rejected"
