@@ -40,11 +40,11 @@ def bar_chart(counts: dict[str, int], title: str) -> str:
     ]
     for row, (tier, count) in enumerate(counts.items()):
         y = 4 + row * (bar + gap)
-        length = round((width - 170) * count / total)
+        length = round((width - 200) * count / total)
         parts.append(
             f'<text x="0" y="{y + 16}" font-size="13" fill="currentColor">{TIER_LABELS[tier]}'
-            f'</text><rect x="80" y="{y}" width="{length}" height="{bar}" rx="3" '
-            f'fill="{TIER_COLOURS[tier]}"/><text x="{86 + length}" y="{y + 16}" font-size="13" '
+            f'</text><rect x="110" y="{y}" width="{length}" height="{bar}" rx="3" '
+            f'fill="{TIER_COLOURS[tier]}"/><text x="{116 + length}" y="{y + 16}" font-size="13" '
             f'fill="currentColor">{count} ({100 * count // total}%)</text>'
         )
     parts.append("</svg>")

@@ -6,11 +6,21 @@ API stays stable and the admin can show each one translated.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
+
+PLACEHOLDER = r"%\(\w+\)[sd]"
+
+
+def advice_alone(template: str) -> str:
+    """The advice without its per-listing values: "(now %(count)d)" and ": %(x)s" go."""
+    text = re.sub(rf"\s*\([^()]*{PLACEHOLDER}[^()]*\)", "", template)
+    text = re.sub(rf":\s*{PLACEHOLDER}$", "", text)
+    return re.sub(PLACEHOLDER, "…", text)
 
 
 def finding_text(finding: Mapping[str, Any]) -> str:
@@ -18,6 +28,8 @@ def finding_text(finding: Mapping[str, Any]) -> str:
     template = finding.get("template")
     if not template:
         return gettext(english) if english else ""  # stored before templates were kept
+    if "params" in finding and finding["params"] is None:  # an advice summed over listings
+        return advice_alone(gettext(template))
     params = dict(finding.get("params") or {})
     if "problems" in finding:
         params["problems"] = "; ".join(finding_text(problem) for problem in finding["problems"])

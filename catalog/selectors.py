@@ -130,15 +130,22 @@ def common_findings(mappings: QuerySet, limit: int = 10) -> list[tuple[dict[str,
     sql, params = mappings.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT (array_agg(finding))[1], count(*) FROM platform_mappings pm, "  # noqa: S608
-            "jsonb_array_elements(pm.quality_issues) AS finding "
-            f"WHERE pm.id IN ({sql}) GROUP BY finding->>'recommendation' "
-            "ORDER BY count(*) DESC, finding->>'recommendation' LIMIT %s",
+            # One row per advice (its template), however its values vary between listings.
+            "SELECT (array_agg(finding))[1], count(*), "  # noqa: S608
+            "count(DISTINCT coalesce(finding->'params', finding->'problems')) "
+            "FROM platform_mappings pm, jsonb_array_elements(pm.quality_issues) AS finding "
+            f"WHERE pm.id IN ({sql}) "
+            "GROUP BY coalesce(finding->>'template', finding->>'recommendation') "
+            "ORDER BY count(*) DESC, 1 LIMIT %s",
             [*params, limit],
         )
-        return [
-            (json.loads(row[0]) if isinstance(row[0], str) else row[0], row[1]) for row in cursor
-        ]
+        findings = []
+        for sample, count, variants in cursor:
+            finding = json.loads(sample) if isinstance(sample, str) else sample
+            if variants > 1:
+                finding = {**finding, "params": None}  # the values differ: the advice alone
+            findings.append((finding, count))
+        return findings
 
 
 def roles_by_organization(request: Any) -> dict[int, str]:

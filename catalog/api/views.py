@@ -19,6 +19,7 @@ from catalog.api.serializers import (
     QualitySummarySerializer,
     RelinkSerializer,
 )
+from catalog.findings import finding_text
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.selectors import common_findings, tier_counts
 from catalog.services import (
@@ -145,7 +146,7 @@ class QualitySummaryView(OrganizationScopedMixin, APIView):
             {
                 "tiers": tier_counts(mappings),
                 "common_findings": [
-                    {"finding": finding.get("recommendation", ""), "count": count}
+                    {"finding": finding_text(finding), "count": count}
                     for finding, count in common_findings(mappings)
                 ],
             }
