@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MasterProduct
+from catalog.money import format_rupiah
 
 PRIMARY_MARK = "*"
 
@@ -148,6 +149,11 @@ class MasterProductAdminForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Amounts also read the rupiah way next to the plain number being edited.
+        for name in ("base_price", "cost_price"):
+            amount = getattr(self.instance, name, None)
+            if amount is not None and name in self.fields:
+                self.fields[name].help_text = format_rupiah(amount)
         # A padlock on each locked field's label: the merchandiser sees what imports leave alone.
         for name in self.instance.locked_fields or []:
             field = self.fields.get(name)

@@ -153,6 +153,8 @@ def test_product_page_shows_locked_fields_where_the_platform_differs(
     ).content.decode()
     assert "Nama Di Shopee" in page and "nama 🔒" in page  # the field's name, in Indonesian
     assert "Rp 99.000" in page and "Rp 104.500" in page  # both prices, in rupiah
+    helptext = page[page.index('class="help" id="id_base_price_helptext"') :][:120]
+    assert "Rp 99.000" in helptext  # the amount being edited, read the rupiah way
     assert 'data-locked="true"' in page
     assert MasterProduct.objects.get(pk=product.pk).name == "Nama Saya"
     assert PlatformMapping.objects.count() == 1
