@@ -11,6 +11,8 @@ COPY imports ./imports
 COPY pricing ./pricing
 COPY seo ./seo
 COPY templates ./templates
+COPY locale ./locale
+COPY locale_thirdparty ./locale_thirdparty
 COPY manage.py ./
 RUN pip install --no-cache-dir -c constraints.txt . \
     && useradd --create-home syncstore

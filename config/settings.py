@@ -6,6 +6,7 @@ from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("SYNCSTORE_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -147,7 +148,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Locale ---------------------------------------------------------------------------------
 LANGUAGE_CODE = env.str("DJANGO_LANGUAGE_CODE", default="en")
 LANGUAGES = [("en", "English"), ("id", "Bahasa Indonesia")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Ours first; then what we translate for third-party apps that ship no Indonesian (django-q2).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
@@ -211,7 +213,7 @@ Q_CLUSTER = {
     "max_attempts": env.int("Q_MAX_ATTEMPTS", default=3),
     "catch_up": False,
     "save_limit": 1000,
-    "label": "Background tasks",
+    "label": gettext_lazy("Background tasks"),
 }
 if env.str("Q_BROKER_URL", default=""):
     Q_CLUSTER["redis"] = env.str("Q_BROKER_URL")

@@ -17,6 +17,7 @@ from tests.factories import MasterProductFactory, PlatformMappingFactory
 
 BASE = Path(settings.BASE_DIR)
 PO_FILE = BASE / "locale" / "id" / "LC_MESSAGES" / "django.po"
+THIRD_PARTY_PO_FILE = BASE / "locale_thirdparty" / "id" / "LC_MESSAGES" / "django.po"
 SOURCE_DIRS = ("catalog", "imports", "pricing", "seo", "config")
 GETTEXT_CALLS = {
     "_",
@@ -35,10 +36,10 @@ def _unescape(text: str) -> str:
     return re.sub(r"\\(.)", lambda m: PO_ESCAPES.get(m.group(1), m.group(1)), text)
 
 
-def po_entries() -> list[dict[str, str]]:
-    """(msgid, msgstr, flags) of the shipped Indonesian catalog, header left out."""
+def po_entries(path: Path = PO_FILE) -> list[dict[str, str]]:
+    """(msgid, msgstr, flags) of a shipped Indonesian catalog, header left out."""
     entries = []
-    for block in PO_FILE.read_text(encoding="utf-8").split("\n\n"):
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
         fields: dict[str, str] = {"flags": ""}
         key = None
         for line in block.splitlines():
@@ -104,9 +105,10 @@ def test_every_marked_string_has_an_indonesian_translation():
     assert not fuzzy
 
 
-def test_the_compiled_catalog_matches_the_po_file():
-    entries = po_entries()
-    assert len(entries) > 500
+@pytest.mark.parametrize(("path", "at_least"), [(PO_FILE, 500), (THIRD_PARTY_PO_FILE, 70)])
+def test_the_compiled_catalogs_match_their_po_files(path, at_least):
+    entries = po_entries(path)
+    assert len(entries) > at_least
     with translation.override("id"):
         for entry in entries:
             if "msgid_plural" in entry:
@@ -114,6 +116,13 @@ def test_the_compiled_catalog_matches_the_po_file():
             else:
                 shown = translation.gettext(entry["msgid"])
             assert shown == entry["msgstr"], f"stale .mo for {entry['msgid']!r}: compilemessages"
+
+
+@pytest.mark.django_db
+@pytest.mark.django_db
+def test_the_background_tasks_section_speaks_indonesian_too(admin_client):
+    page = admin_client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "Tugas latar belakang" in page and "Tugas gagal" in page  # django-q2's admin
 
 
 @pytest.mark.django_db
