@@ -240,18 +240,6 @@ def _status_action(status: str, description: str):
 @admin.register(MasterProduct)
 class MasterProductAdmin(OrganizationScopedAdmin):
     form = MasterProductAdminForm
-
-    def get_empty_state(self, request: HttpRequest) -> str:
-        return format_html(
-            '{} <a href="{}">{}</a>',
-            _(
-                "No products yet. The catalog builds itself from your shops' listings: "
-                "select a shop and choose “Import now (full)”."
-            ),
-            reverse("admin:imports_channelconnection_changelist"),
-            _("Go to the channel connections"),
-        )
-
     inlines = [PlatformMappingInline]
     list_display = (
         "thumbnail",
@@ -304,6 +292,17 @@ class MasterProductAdmin(OrganizationScopedAdmin):
             {"fields": ("locked_fields", "platform_differences", "created_at", "updated_at")},
         ),
     )
+
+    def get_empty_state(self, request: HttpRequest) -> str:
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            _(
+                "No products yet. The catalog builds itself from your shops' listings: "
+                "select a shop and choose “Import now (full)”."
+            ),
+            reverse("admin:imports_channelconnection_changelist"),
+            _("Go to the channel connections"),
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Correlated subquery, evaluated only for the rows on the page (no GROUP BY scan).

@@ -1,4 +1,4 @@
-"""The demo shops: one Shopee and one TikTok Shop connection to a running sandbox."""
+"""Connections to the sandbox marketplaces' shops: the demo shops, and the tests' shops."""
 
 from __future__ import annotations
 
@@ -13,6 +13,52 @@ DEMO_SHOPEE_NAME = "Demo Shopee shop (sandbox)"
 DEMO_TIKTOK_NAME = "Demo TikTok Shop (sandbox)"
 
 
+def sandbox_connection_create_or_update(
+    *,
+    organization: Organization,
+    platform: str,
+    credentials: dict[str, dict[str, Any]],
+    name: str,
+    **fields: Any,
+) -> ChannelConnection:
+    """The named connection to the sandbox shop of `platform`, with the tokens it issued."""
+    issued = credentials[platform]
+    if platform == Platform.SHOPEE:
+        app = {
+            "partner_id": int(issued["partner_id"]),
+            "partner_key": str(issued["partner_key"]),
+            "shop_id": str(issued["shop_id"]),
+        }
+    else:
+        app = {
+            "auth_base_url": str(issued["auth_base_url"]),
+            "authorize_url": str(issued["authorize_url"]),
+            "app_key": str(issued["app_key"]),
+            "app_secret": str(issued["app_secret"]),
+            "service_id": str(issued["service_id"]),
+            "shop_cipher": str(issued["shop_cipher"]),
+            "access_token_expires_at": datetime.fromtimestamp(
+                int(issued["access_token_expire_in"]), UTC
+            ),
+        }
+    connection, _ = connection_create_or_update(
+        organization=organization,
+        platform=platform,
+        name=name,
+        base_url=str(issued["base_url"]),
+        **(
+            app
+            | {
+                "access_token": str(issued["access_token"]),
+                "refresh_token": str(issued["refresh_token"]),
+                "status": ChannelConnection.Status.ACTIVE,
+            }
+            | fields  # the caller's word wins
+        ),
+    )
+    return connection
+
+
 def demo_shops_connect(
     *, organization: Organization, credentials: dict[str, dict[str, Any]]
 ) -> list[ChannelConnection]:
@@ -21,37 +67,18 @@ def demo_shops_connect(
     Run on every start: the sandbox may listen on another port, and fresh tokens spare the
     first import a refresh.
     """
-    shopee, tiktok = credentials["shopee"], credentials["tiktokshop"]
     # The sandbox has no call quota; a brisk limit keeps the demo import short but watchable.
-    limits = {"rate_limit_qps": 100, "concurrency": 6}
-    shopee_connection, _ = connection_create_or_update(
-        organization=organization,
-        platform=Platform.SHOPEE,
-        name=DEMO_SHOPEE_NAME,
-        base_url=str(shopee["base_url"]),
-        partner_id=int(shopee["partner_id"]),
-        partner_key=str(shopee["partner_key"]),
-        shop_id=str(shopee["shop_id"]),
-        access_token=str(shopee["access_token"]),
-        refresh_token=str(shopee["refresh_token"]),
-        status=ChannelConnection.Status.ACTIVE,
-        **limits,
-    )
-    tiktok_connection, _ = connection_create_or_update(
-        organization=organization,
-        platform=Platform.TIKTOKSHOP,
-        name=DEMO_TIKTOK_NAME,
-        base_url=str(tiktok["base_url"]),
-        auth_base_url=str(tiktok["auth_base_url"]),
-        authorize_url=str(tiktok["authorize_url"]),
-        app_key=str(tiktok["app_key"]),
-        app_secret=str(tiktok["app_secret"]),
-        service_id=str(tiktok["service_id"]),
-        shop_cipher=str(tiktok["shop_cipher"]),
-        access_token=str(tiktok["access_token"]),
-        refresh_token=str(tiktok["refresh_token"]),
-        access_token_expires_at=datetime.fromtimestamp(int(tiktok["access_token_expire_in"]), UTC),
-        status=ChannelConnection.Status.ACTIVE,
-        **limits,
-    )
-    return [shopee_connection, tiktok_connection]
+    return [
+        sandbox_connection_create_or_update(
+            organization=organization,
+            platform=platform,
+            credentials=credentials,
+            name=name,
+            rate_limit_qps=100,
+            concurrency=6,
+        )
+        for platform, name in (
+            (Platform.SHOPEE, DEMO_SHOPEE_NAME),
+            (Platform.TIKTOKSHOP, DEMO_TIKTOK_NAME),
+        )
+    ]

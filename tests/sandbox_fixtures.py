@@ -40,51 +40,16 @@ def fast_retries(settings):
 
 def connect_sandbox(sandbox, organization, platform: str, **fields):
     """A stored connection to the sandbox shop of `platform`, with its issued tokens."""
-    from datetime import UTC, datetime
+    from imports.demo import sandbox_connection_create_or_update
 
-    from imports.services import connection_create_or_update
-
-    creds = sandbox.credentials()[platform]
-    common = {
-        "access_token": creds["access_token"],
-        "refresh_token": creds["refresh_token"],
-        "rate_limit_qps": 2000,
-        "concurrency": 6,
-    }
-    if platform == "shopee":
-        connection, _ = connection_create_or_update(
-            organization=organization,
-            platform=platform,
-            name=f"Shopee {sandbox.base_url}",
-            base_url=creds["base_url"],
-            partner_id=creds["partner_id"],
-            partner_key=creds["partner_key"],
-            shop_id=str(creds["shop_id"]),
-            **(common | fields),
-        )
-    else:
-        connection, _ = connection_create_or_update(
-            organization=organization,
-            platform=platform,
-            name=f"TikTok {sandbox.base_url}",
-            base_url=creds["base_url"],
-            auth_base_url=creds["auth_base_url"],
-            authorize_url=creds["authorize_url"],
-            app_key=creds["app_key"],
-            app_secret=creds["app_secret"],
-            service_id=creds["service_id"],
-            **(
-                {
-                    "shop_cipher": creds["shop_cipher"],
-                    "access_token_expires_at": datetime.fromtimestamp(
-                        creds["access_token_expire_in"], UTC
-                    ),
-                }
-                | common
-                | fields
-            ),
-        )
-    return connection
+    label = "Shopee" if platform == "shopee" else "TikTok"
+    return sandbox_connection_create_or_update(
+        organization=organization,
+        platform=platform,
+        credentials=sandbox.credentials(),
+        name=f"{label} {sandbox.base_url}",
+        **({"rate_limit_qps": 2000, "concurrency": 6} | fields),
+    )
 
 
 @pytest.fixture
