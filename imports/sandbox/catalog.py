@@ -3,6 +3,10 @@
 Shopee listing i and TikTok listing j are generated on demand. A configurable share of TikTok
 listings are the same products as Shopee listings (same seller SKU, or only a similar title with
 the same price and weight); `ground_truth()` tells tests which.
+
+Profiles: "default" (above, with `DirtRates`) and "dirty-seller" (imports.sandbox.dirty: SKUs
+useless for matching, titles cut and rewritten per platform, sibling products that differ only
+by size; `distinct_pairs()` lists the sibling pairs that must never be linked).
 """
 
 from __future__ import annotations
@@ -14,14 +18,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from imports.sandbox import dirty as dirty_profile
 from imports.sandbox.listings import Change, ListingSet, class_pattern
-from imports.sandbox.products import ProductSpec, product_spec
+from imports.sandbox.products import ProductSpec, VariantSpec, product_spec
 from imports.sandbox.vocabulary import EMOJI, PROMO_WORDS
 
 SHOPEE_ITEM_ID_BASE = 800_000_000
 TIKTOK_PRODUCT_ID_BASE = 1_729_500_000_000_000_000
 TIKTOK_SPEC_OFFSET = 10_000_000  # TikTok-only products come from another part of the universe
 CREATED_SPEC_OFFSET = {"shopee": 20_000_000, "tiktokshop": 30_000_000}
+PROFILES = ("default", dirty_profile.PROFILE)
+DEFAULT_OVERLAP = {"default": 0.3, dirty_profile.PROFILE: dirty_profile.DEFAULT_OVERLAP}
 
 SHOPEE_STATUS_MIX = {
     "NORMAL": 0.86,
@@ -78,13 +85,29 @@ class Listing:
     weight_missing: bool
     extended_description: bool
     long_description: bool
+    variant_skus: bool = True  # models/SKUs carry their own codes under a real parent SKU
+
+    def variant_sku(self, variant: VariantSpec | None) -> str:
+        """The seller SKU of one model (Shopee) or SKU (TikTok) of this listing."""
+        if variant is None or not self.variant_skus or self.sku in ("", "-"):
+            return self.sku
+        return variant.sku
 
 
 @dataclass(frozen=True)
 class MatchTruth:
     shopee_item_id: int
     tiktok_product_id: int
-    kind: str  # "sku" or "title"
+    kind: str  # "sku" or "title" (dirty-seller: always "title", its SKUs are placeholders)
+
+
+@dataclass(frozen=True)
+class DistinctPair:
+    """Near-identical siblings (differing only by size, volume, pack count or colour)."""
+
+    shopee_item_id: int
+    tiktok_product_id: int
+    kind: str = "sibling"
 
 
 def _unit(seed: int, index: int, salt: str) -> float:
@@ -103,6 +126,7 @@ class ShopCatalog:
     base_size: int
     created: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+    dirty: dirty_profile.DirtySeller | None = None  # the dirty-seller profile; None: default
 
     # --- identity ----------------------------------------------------------------------------
     def product_id(self, index: int) -> int:
@@ -128,6 +152,8 @@ class ShopCatalog:
         """ "sku"/"title" when Shopee listing `index` and TikTok listing `index` are one product."""
         if index >= self.base_size:
             return None
+        if self.dirty:
+            return "title" if self.dirty.paired(index) else None
         if _unit(self.seed, index, "overlap") >= self.overlap:
             return None
         return "sku" if _unit(self.seed, index, "overlap-kind") < 0.5 else "title"
@@ -142,6 +168,8 @@ class ShopCatalog:
     # --- one listing -------------------------------------------------------------------------
     def listing(self, index: int) -> Listing:
         change = self.listings.changes.get(index)
+        if self.dirty:
+            return _build_dirty_listing(self, index, change.version if change else 0)
         return _build_listing(self, index, change.version if change else 0)
 
     def status_and_platforms(self, index: int) -> tuple[str, bool]:
@@ -210,7 +238,6 @@ def _cached_spec(seed: int, spec_index: int) -> ProductSpec:
 def _build_listing(shop: ShopCatalog, index: int, version: int) -> Listing:
     seed = shop.seed
     spec = _cached_spec(seed, shop.spec_index(index))
-    change = shop.listings.changes.get(index)
     overlap = shop.overlap_kind(index)
     title = spec.title
     sku = spec.sku
@@ -239,8 +266,42 @@ def _build_listing(shop: ShopCatalog, index: int, version: int) -> Listing:
         emoji = EMOJI[index % len(EMOJI)]
         promo = PROMO_WORDS[index % len(PROMO_WORDS)]
         title = f"{emoji}{promo}{emoji} {title}"[: 100 if shop.platform == "shopee" else 255]
+    return _listing(
+        shop,
+        index,
+        spec=spec,
+        title=title,
+        sku=sku,
+        price=spec.price,
+        weight_missing=_unit(seed, index, f"{shop.platform}:weight") < dirt.missing_weight,
+        extended_description=(
+            shop.platform == "shopee" and _unit(seed, index, "extended") < dirt.extended_description
+        ),
+        long_description=_unit(seed, index, f"{shop.platform}:long") < dirt.long_description,
+    )
+
+
+def _build_dirty_listing(shop: ShopCatalog, index: int, version: int) -> Listing:
+    assert shop.dirty is not None
+    fields = shop.dirty.listing(shop.platform, index, version)
+    return _listing(
+        shop,
+        index,
+        spec=fields.spec,
+        title=fields.title,
+        sku=fields.sku,
+        price=fields.price,
+        weight_missing=fields.weight_missing,
+        extended_description=fields.extended_description,
+        long_description=fields.long_description,
+        variant_skus=fields.variant_skus,
+    )
+
+
+def _listing(shop: ShopCatalog, index: int, *, price: int, **fields) -> Listing:
+    """A listing with its status, times and repricing from the shop's listing set."""
+    change = shop.listings.changes.get(index)
     status, on_tokopedia = shop.status_and_platforms(index)
-    price = spec.price
     if change and change.price_percent:
         price = int(round(price * (100 + change.price_percent) / 100 / 100) * 100)
     update_time = shop.listings.update_time(index)
@@ -248,19 +309,12 @@ def _build_listing(shop: ShopCatalog, index: int, version: int) -> Listing:
         platform=shop.platform,
         index=index,
         product_id=shop.product_id(index),
-        spec=spec,
-        title=title,
-        sku=sku,
         status=status,
         on_tokopedia=on_tokopedia,
         update_time=update_time,
         create_time=min(update_time, shop.listings.base_update_time(index)) - 86_400,
         price=price,
-        weight_missing=_unit(seed, index, f"{shop.platform}:weight") < dirt.missing_weight,
-        extended_description=(
-            shop.platform == "shopee" and _unit(seed, index, "extended") < dirt.extended_description
-        ),
-        long_description=_unit(seed, index, f"{shop.platform}:long") < dirt.long_description,
+        **fields,
     )
 
 
@@ -277,16 +331,26 @@ class SellerCatalog:
         *,
         seed: int = 1,
         products: int = 1000,
-        overlap: float = 0.3,
+        overlap: float | None = None,
         dirt: DirtRates | None = None,
         base_time: int = 1_700_000_000,
         time_step: int = 37,
+        profile: str = "default",
     ) -> SellerCatalog:
+        """Both shops; `overlap` defaults to the profile's (default 0.3, dirty-seller 0.65)."""
+        if profile not in PROFILES:
+            raise ValueError(f"unknown profile {profile!r}: choose one of {', '.join(PROFILES)}")
         if not 1 <= products <= 1_000_000:
             raise ValueError("products must be between 1 and 1,000,000")
+        overlap = DEFAULT_OVERLAP[profile] if overlap is None else overlap
         if not 0 <= overlap <= 1:
             raise ValueError("overlap must be between 0 and 1")
+        if dirt is not None and profile != "default":
+            raise ValueError(f"dirt rates apply to the default profile only, not to {profile}")
         dirt = dirt or DirtRates()
+        dirty = None
+        if profile == dirty_profile.PROFILE:
+            dirty = dirty_profile.DirtySeller(seed, products, overlap)
 
         def shop(platform: str, mix: dict[str, float]) -> ShopCatalog:
             listings = ListingSet(
@@ -295,7 +359,7 @@ class SellerCatalog:
                 base_time=base_time,
                 time_step=time_step,
             )
-            return ShopCatalog(platform, seed, listings, dirt, overlap, products)
+            return ShopCatalog(platform, seed, listings, dirt, overlap, products, dirty=dirty)
 
         return cls(
             shopee=shop("shopee", SHOPEE_STATUS_MIX),
@@ -311,3 +375,34 @@ class SellerCatalog:
             kind = self.tiktok.overlap_kind(index)
             if kind:
                 yield MatchTruth(self.shopee.product_id(index), self.tiktok.product_id(index), kind)
+
+    @property
+    def profile(self) -> str:
+        return dirty_profile.PROFILE if self.shopee.dirty else "default"
+
+    def distinct_pairs(self) -> list[DistinctPair]:
+        """Shopee/TikTok pairs that look alike but are different products (never link them)."""
+        if not self.shopee.dirty:
+            return []
+        return [
+            DistinctPair(self.shopee.product_id(a), self.tiktok.product_id(b))
+            for a, b in self.shopee.dirty.distinct_pairs()
+        ]
+
+    def duplicate_sku_groups(self) -> dict[str, list[int]]:
+        """Real-looking Shopee SKUs carried by several different products: SKU -> item ids.
+
+        The dirty-seller profile's genuine duplicates (its placeholders are not listed); the
+        default profile's come from `DirtRates.duplicate_sku` and are found by building the shop.
+        """
+        if self.shopee.dirty:
+            return {
+                code: [self.shopee.product_id(index) for index in members]
+                for code, members in self.shopee.dirty.duplicate_groups()
+            }
+        by_sku: dict[str, list[int]] = {}
+        for index in range(self.shopee.base_size):
+            sku = self.shopee.listing(index).sku
+            if sku not in ("", "-"):
+                by_sku.setdefault(sku, []).append(self.shopee.product_id(index))
+        return {sku: ids for sku, ids in by_sku.items() if len(ids) > 1}

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from imports.sandbox.auth import TokenAuthority
-from imports.sandbox.catalog import DirtRates, MatchTruth, SellerCatalog
+from imports.sandbox.catalog import DirtRates, DistinctPair, MatchTruth, SellerCatalog
 from imports.sandbox.faults import Counters, FaultConfig, FaultInjector, RateLimiter
 from imports.sandbox.http import SandboxRequest, SandboxResponse
 from imports.sandbox.shopee import ShopeeSandbox
@@ -67,8 +67,9 @@ class MarketplaceSandbox:
         *,
         seed: int = 1,
         products: int = 1000,
-        overlap: float = 0.3,
+        overlap: float | None = None,  # the profile's default: 0.3, dirty-seller 0.65
         dirt: DirtRates | None = None,
+        profile: str = "default",  # or "dirty-seller" (imports.sandbox.dirty)
         faults: FaultConfig | None = None,
         lifetimes: TokenLifetimes | None = None,
         server_key: bytes | None = None,
@@ -78,7 +79,7 @@ class MarketplaceSandbox:
         # A key derived from the seed keeps issued tokens valid across sandbox restarts.
         key = server_key or hashlib.sha256(f"syncstore-sandbox-key:{seed}".encode()).digest()
         self.catalog = SellerCatalog.generate(
-            seed=seed, products=products, overlap=overlap, dirt=dirt
+            seed=seed, products=products, overlap=overlap, dirt=dirt, profile=profile
         )
         self.shopee = ShopeeSandbox(
             catalog=self.catalog.shopee,
@@ -140,6 +141,10 @@ class MarketplaceSandbox:
 
     def ground_truth(self) -> list[MatchTruth]:
         return list(self.catalog.ground_truth())
+
+    def distinct_pairs(self) -> list[DistinctPair]:
+        """Look-alike pairs that are different products (dirty-seller siblings); [] by default."""
+        return self.catalog.distinct_pairs()
 
     def stats(self) -> dict[str, dict[str, int]]:
         return self.counters.snapshot()
@@ -242,6 +247,9 @@ class MarketplaceSandbox:
             if path == "/ground-truth" and method == "GET":
                 limit = int(request.arg("limit") or 10_000)
                 pairs = [pair.__dict__ for pair in islice(self.catalog.ground_truth(), limit)]
+                return SandboxResponse.json(200, {"pairs": pairs})
+            if path == "/distinct-pairs" and method == "GET":
+                pairs = [pair.__dict__ for pair in self.catalog.distinct_pairs()]
                 return SandboxResponse.json(200, {"pairs": pairs})
         except (KeyError, TypeError, ValueError) as exc:
             return SandboxResponse.json(400, {"error": str(exc)})

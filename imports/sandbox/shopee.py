@@ -585,7 +585,7 @@ class ShopeeSandbox:
                 {
                     "model_id": listing.product_id * 100 + number,
                     "tier_index": tier_index,
-                    "model_sku": variant.sku if listing.sku not in ("", "-") else listing.sku,
+                    "model_sku": listing.variant_sku(variant),
                     "model_status": "MODEL_NORMAL" if variant.stock else "MODEL_UNAVAILABLE",
                     "promotion_id": 0,
                     "has_promotion": False,

@@ -415,9 +415,7 @@ class TikTokSandbox:
             price = round((variant.price if variant else spec.price) * scale / 100) * 100
             if variant is None:
                 price = listing.price
-            seller_sku = listing.sku
-            if variant is not None and listing.sku not in ("", "-"):
-                seller_sku = variant.sku
+            seller_sku = listing.variant_sku(variant)
             price_info: dict[str, object] = {"currency": "IDR", "tax_exclusive_price": str(price)}
             if detail:
                 price_info["sale_price"] = str(price)

@@ -7,7 +7,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from imports.sandbox.catalog import DirtRates
+from imports.sandbox.catalog import PROFILES, DirtRates
 from imports.sandbox.faults import FaultConfig
 from imports.sandbox.server import MarketplaceSandbox
 
@@ -26,10 +26,16 @@ class Command(BaseCommand):
         )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
+            "--profile",
+            default="default",
+            help=f"catalog profile: {' or '.join(PROFILES)} (real sellers' messy listings)",
+        )
+        parser.add_argument(
             "--overlap",
             type=float,
-            default=0.3,
-            help="share of TikTok listings that are also Shopee listings",
+            default=None,
+            help="share of TikTok listings that are also Shopee listings "
+            "(default 0.3; dirty-seller 0.65)",
         )
         parser.add_argument("--latency-ms", type=float, default=0.0)
         parser.add_argument("--qps", type=float, default=0.0, help="per platform; 0 = no limit")
@@ -51,12 +57,19 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not 0 <= options["fault_rate"] <= 1:
             raise CommandError("--fault-rate must be between 0 and 1")
+        if options["profile"] not in PROFILES:
+            raise CommandError(
+                f"Unknown --profile {options['profile']!r}: choose one of {', '.join(PROFILES)}"
+            )
+        if options["clean"] and options["profile"] != "default":
+            raise CommandError("--clean applies to the default profile only")
         try:
             sandbox = MarketplaceSandbox(
                 seed=options["seed"],
                 products=options["products"],
                 overlap=options["overlap"],
                 dirt=DirtRates.clean() if options["clean"] else None,
+                profile=options["profile"],
                 faults=FaultConfig.spread(
                     options["fault_rate"],
                     latency_ms=options["latency_ms"],
@@ -90,8 +103,9 @@ class Command(BaseCommand):
         write = self.stdout.write
         write(
             self.style.SUCCESS(
-                f"Marketplace sandbox on {sandbox.base_url}: {options['products']} listings "
-                f"per shop, seed {options['seed']}, overlap {options['overlap']:.0%}"
+                f"Marketplace sandbox on {sandbox.base_url}: profile {sandbox.catalog.profile}, "
+                f"{options['products']} listings per shop, seed {options['seed']}, "
+                f"overlap {sandbox.catalog.tiktok.overlap:.0%}"
             )
         )
         write("\nShopee Open Platform v2")
