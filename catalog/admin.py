@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 
 from catalog.admin_base import OrganizationScopedAdmin, pretty_json
 from catalog.admin_quality import quality_dashboard_view, regenerate_seo_action
+from catalog.admin_rematch import rematch_catalog_action
 from catalog.findings import findings_html
 from catalog.forms import MasterProductAdminForm
 from catalog.matching import normalize_sku
@@ -574,6 +575,7 @@ class OrganizationAdmin(OrganizationScopedAdmin):
     prepopulated_fields = {"slug": ("name",)}
     inlines = [MembershipInline]
     write_roles = (Role.OWNER,)
+    actions = [rematch_catalog_action]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         queryset = admin.ModelAdmin.get_queryset(self, request)

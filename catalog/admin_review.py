@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.fields.json import KT
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -45,6 +45,7 @@ class ReviewStatusFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("pending", _("Needs review")),
+            ("automatic", _("Linked automatically")),
             ("confirmed", _("Confirmed")),
             ("rejected", _("Rejected")),
             ("all", _("All matches")),
@@ -64,6 +65,10 @@ class ReviewStatusFilter(admin.SimpleListFilter):
         value = self.value() or "pending"
         if value == "pending":
             return queryset.filter(review_status=PlatformMapping.ReviewStatus.NEEDS_REVIEW)
+        if value == "automatic":  # to audit what matching linked on its own, and split it
+            return queryset.filter(review_status=PlatformMapping.ReviewStatus.AUTO).exclude(
+                match_method=PlatformMapping.MatchMethod.NEW
+            )
         if value == "confirmed":
             return queryset.filter(review_status=PlatformMapping.ReviewStatus.CONFIRMED)
         if value == "rejected":
@@ -102,9 +107,10 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
         "weights",
     )
     list_display_links = None
-    list_filter = (ReviewStatusFilter, "platform", "match_method")
+    list_filter = (ReviewStatusFilter, "review_reason", "platform", "match_method")
     list_select_related = ("master_product",)
-    ordering = ("-match_confidence", "id")
+    # Most certain first; rows with no confidence (a listing kept apart) last.
+    ordering = (F("match_confidence").desc(nulls_last=True), "id")
     actions = ["confirm", "reject", "confirm_above_90", "confirm_above_80"]
     change_form_template = "admin/catalog/matchreview/change_form.html"
     empty_state = _(
@@ -152,8 +158,19 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
     def arrow(self, obj: PlatformMapping) -> str:
         return "⇄"
 
-    @admin.display(description=_("Suggested product"))
+    @admin.display(description=_("Candidate product"))
     def product(self, obj: PlatformMapping) -> str:
+        if obj.match_method == PlatformMapping.MatchMethod.NEW:
+            # A listing kept apart: the product it conflicts with, not its own new one.
+            candidate = (obj.match_candidates or [{}])[0]
+            if not candidate.get("product"):
+                return format_html("<i>{}</i>", _("its own product"))
+            return format_html(
+                "<b>{}</b><br><small>{} · {}</small>",
+                candidate.get("name", ""),
+                candidate.get("sku", ""),
+                obj.get_review_reason_display() or _("kept apart"),
+            )
         master = obj.master_product
         return format_html(
             "{} <b>{}</b><br><small>{}</small>",
@@ -169,8 +186,14 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
     @admin.display(description=_("Confidence"), ordering="match_confidence")
     def confidence(self, obj: PlatformMapping) -> str:
         if obj.match_confidence is None:
-            return "—"
-        return f"{obj.match_confidence * 100:.0f}% · {obj.get_match_method_display()}"
+            return format_html("— · {}", obj.get_review_reason_display() or "")
+        reason = obj.get_review_reason_display() if obj.review_reason else ""
+        return format_html(
+            "{}% · {}{}",
+            f"{obj.match_confidence * 100:.0f}",
+            obj.get_match_method_display(),
+            format_html("<br><small>{}</small>", reason) if reason else "",
+        )
 
     @admin.display(description=_("Weight (listing / product)"))
     def weights(self, obj: PlatformMapping) -> str:
@@ -181,11 +204,31 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
     def _allowed(self, request, queryset):
         return [m for m in queryset if self.has_change_permission(request, m)]
 
+    def _matches(self, request, queryset) -> list[PlatformMapping]:
+        """The selected rows that propose a product to link to; a listing kept apart on its
+        own product (a duplicate SKU) is decided on its own page, never in bulk."""
+        allowed = self._allowed(request, queryset)
+        matches = [m for m in allowed if m.match_method != PlatformMapping.MatchMethod.NEW]
+        if len(matches) < len(allowed):
+            self.message_user(
+                request,
+                _(
+                    "%(n)d row(s) left for you to open: their listing is kept apart on its own "
+                    "product, so there is no match to confirm."
+                )
+                % {"n": len(allowed) - len(matches)},
+                messages.WARNING,
+            )
+        return matches
+
     @admin.action(description=_("Confirm selected matches"), permissions=["change"])
     def confirm(self, request, queryset):
-        for mapping in self._allowed(request, queryset):
+        matches = self._matches(request, queryset)
+        for mapping in matches:
             mapping_confirm(mapping=mapping)
-        self.message_user(request, _("Matches confirmed."), messages.SUCCESS)
+        self.message_user(
+            request, _("%(n)d matches confirmed.") % {"n": len(matches)}, messages.SUCCESS
+        )
 
     @admin.action(
         description=_("Reject selected matches (each listing becomes its own product)"),
@@ -198,7 +241,7 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
 
     def _confirm_above(self, request, queryset, threshold: str) -> None:
         allowed = PlatformMapping.objects.filter(
-            pk__in=[m.pk for m in self._allowed(request, queryset)]
+            pk__in=[m.pk for m in self._matches(request, queryset)]
         )
         count = mappings_confirm_above(mappings=allowed, confidence=Decimal(threshold))
         self.message_user(request, _("%(n)d matches confirmed.") % {"n": count}, messages.SUCCESS)

@@ -2,9 +2,10 @@
 
 Comparing a listing with every product priced like it grows with the catalog (at 100k
 products, thousands of trigram comparisons per listing). Instead each listing is blocked on
-its rarest title words that the catalog knows: a product must share the rarest and one of
-the next two, which the `search_vector` GIN index answers directly.
-Only those few products are scored with pg_trgm similarity and the price band.
+its rarest title words that the catalog knows: a product must share two of the four rarest
+(a word one platform dropped or renamed does not lose the pair), which the `search_vector`
+GIN index answers directly. Only those few products are ranked with pg_trgm similarity within
+the price band; `catalog.title_matching` then scores them.
 """
 
 from __future__ import annotations
@@ -19,41 +20,57 @@ from django.db import connection
 from catalog.matching import PRICE_BAND, SIMILARITY_FLOOR
 from catalog.models import SEARCH_CONFIG, MasterProduct
 
-BLOCKING_WORDS = 3
+BLOCKING_WORDS = 4
+CANDIDATES_PER_LISTING = 5
 _WORD = re.compile(r"[0-9a-z]{3,}")
 
 SIMILAR_SQL = """
     SELECT r.position, m.id, m.score
-    FROM unnest(%s::int[], %s::text[], %s::numeric[], %s::text[])
-         AS r(position, name, price, words)
+    FROM unnest(%s::int[], %s::text[], %s::numeric[], %s::text[], %s::text[])
+         AS r(position, name, price, words, rarest)
     CROSS JOIN LATERAL (
-        SELECT p.id, similarity(p.name, r.name) AS score
+        SELECT p.id, similarity(p.name, r.name) AS score,
+               p.search_vector @@ to_tsquery(%s::regconfig, r.rarest) AS has_rarest
         FROM (
             -- OFFSET 0 keeps the other conditions out: only the (organization, words) GIN
             -- index can answer this part, whatever the planner's statistics say.
-            SELECT p.id, p.name, p.base_price FROM master_products p
+            SELECT p.id, p.name, p.base_price, p.search_vector FROM master_products p
             WHERE p.organization_id = %s
               AND p.search_vector @@ to_tsquery(%s::regconfig, r.words)
             OFFSET 0
         ) p
         WHERE p.base_price BETWEEN r.price * %s AND r.price * %s
           AND NOT EXISTS (SELECT 1 FROM platform_mappings pm
-                          WHERE pm.master_product_id = p.id AND pm.platform = %s)
-        ORDER BY score DESC
-        LIMIT 3
+                          WHERE pm.master_product_id = p.id AND pm.platform = %s
+                            AND pm.platform_shop_id IN (%s, ''))
+        -- Those with the rarest word (a model code, most often) first: titles reworded on
+        -- one platform ("Power Bank" / "Baterai Cadangan") are far apart as trigrams.
+        ORDER BY has_rarest DESC, score DESC
+        LIMIT %s
     ) m
     WHERE m.score >= %s
 """
 
 
-def blocking_query(title: str, frequency: Counter) -> str:
-    """A tsquery over the title's rarest words the catalog has: the rarest one and either of
-    the next two (the rarest word's short posting list keeps the index lookup cheap)."""
+def rarest_words(title: str, frequency: Counter) -> list[str]:
+    """The title's words the catalog has, rarest first (at most BLOCKING_WORDS)."""
     words = {word for word in _WORD.findall(title.casefold()) if frequency.get(word, 0) > 0}
-    rarest = sorted(words, key=lambda word: (frequency[word], word))[:BLOCKING_WORDS]
+    return sorted(words, key=lambda word: (frequency[word], word))[:BLOCKING_WORDS]
+
+
+def blocking_query(title: str, frequency: Counter) -> str:
+    """A tsquery over the title's rarest words the catalog has: two of the four rarest (rare
+    words' short posting lists keep the index lookup cheap)."""
+    rarest = rarest_words(title, frequency)
     if len(rarest) < 3:
         return " & ".join(rarest)
-    return f"{rarest[0]} & ({rarest[1]} | {rarest[2]})"
+    pairs = [
+        f"{word} & ({' | '.join(rarest[i + 1 :])})"
+        if len(rarest) - i > 2
+        else f"{word} & {rarest[i + 1]}"
+        for i, word in enumerate(rarest[:-1])
+    ]
+    return " | ".join(pairs)
 
 
 def similar_products(
@@ -63,9 +80,14 @@ def similar_products(
     names: list[str],
     prices: list[Decimal],
     frequency: Counter,
+    shop_id: str = "",
+    blocking_names: list[str] | None = None,
+    limit: int = CANDIDATES_PER_LISTING,
 ) -> dict[int, list[tuple[MasterProduct, float]]]:
-    """For each listing (by position), up to three products not yet listed on `platform`."""
-    queries = [blocking_query(name, frequency) for name in names]
+    """For each listing (by position), up to `limit` products not yet listed on `platform`
+    by the shop `shop_id`, blocked on `blocking_names` (default: the names)."""
+    blocking = blocking_names or names
+    queries = [blocking_query(name, frequency) for name in blocking]
     positions = [i for i, query in enumerate(queries) if query]
     if not positions:
         return {}
@@ -77,11 +99,15 @@ def similar_products(
                 [names[i] for i in positions],
                 [prices[i] for i in positions],
                 [queries[i] for i in positions],
+                [rarest_words(blocking[i], frequency)[0] for i in positions],
+                SEARCH_CONFIG,
                 organization_id,
                 SEARCH_CONFIG,
                 1 - PRICE_BAND,
                 1 + PRICE_BAND,
                 platform,
+                shop_id,
+                limit,
                 SIMILARITY_FLOOR,
             ],
         )

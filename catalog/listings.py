@@ -24,14 +24,17 @@ class PopulateReport:
     processed: int = 0
     created: int = 0
     updated: int = 0
-    linked: int = 0
-    suggested: int = 0
+    linked: int = 0  # by SKU
+    title_linked: int = 0  # by a confident, unique title match
+    suggested: int = 0  # title matches waiting for review
     unchanged: int = 0
     invalid: int = 0
     skipped: int = 0
     duplicates: int = 0
     rejected: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)  # the first few, for reports
+    # SKUs not used to match because many listings of a shop share them (the run so far)
+    placeholder_skus: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, other: PopulateReport) -> None:
         for counter in fields(self):
@@ -40,6 +43,7 @@ class PopulateReport:
                     self, counter.name, getattr(self, counter.name) + getattr(other, counter.name)
                 )
         self.errors = (self.errors + other.errors)[:50]
+        self.placeholder_skus = other.placeholder_skus or self.placeholder_skus
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,11 +97,13 @@ def listing_from_platform_data(platform: str, data: dict[str, Any]) -> ListingRe
     return ListingRecord(platform, values)
 
 
-def _own_product(mapping: PlatformMapping, rules: tuple[SkuRule, ...] | None) -> MasterProduct:
+def _own_product(
+    mapping: PlatformMapping, rules: tuple[SkuRule, ...] | None, sku_usable: bool = True
+) -> MasterProduct:
     rules = sku_rules_for(mapping.organization_id) if rules is None else rules
     record = listing_from_platform_data(mapping.platform, mapping.platform_data)
     generated = generated_sku(mapping.platform, mapping.platform_product_id)
-    base = record.get("sku") or generated
+    base = (record.get("sku") if sku_usable else "") or generated
     candidates = [base[:100], f"{base}-{mapping.platform_product_id}"[:100], generated]
     taken = set(
         MasterProduct.objects.filter(
@@ -118,9 +124,20 @@ def _own_product(mapping: PlatformMapping, rules: tuple[SkuRule, ...] | None) ->
 
 @transaction.atomic
 def mapping_split(
-    *, mapping: PlatformMapping, rules: tuple[SkuRule, ...] | None = None
+    *,
+    mapping: PlatformMapping,
+    rules: tuple[SkuRule, ...] | None = None,
+    review_status: str = PlatformMapping.ReviewStatus.REJECTED,
+    sku_usable: bool | None = None,
 ) -> MasterProduct:
-    """Give a listing its own new master product (a rejected or displaced match)."""
+    """Give a listing its own new master product (a rejected, displaced or undone match).
+
+    `review_status` says who decided: a person (rejected) or matching itself (auto);
+    `sku_usable` False gives the new product a generated SKU (the listing's is a placeholder;
+    by default, when matching noted so on the listing).
+    """
+    if sku_usable is None:
+        sku_usable = not (mapping.platform_data or {}).get("sku_note")
     if (
         mapping.match_method == PlatformMapping.MatchMethod.NEW
         and not mapping.master_product.mappings.exclude(pk=mapping.pk).exists()
@@ -128,11 +145,12 @@ def mapping_split(
         # The importer made this product for the listing (a duplicate SKU kept apart).
         master = mapping.master_product
     else:
-        master = _own_product(mapping, rules)
+        master = _own_product(mapping, rules, sku_usable)
     mapping.master_product = master
     mapping.match_method = PlatformMapping.MatchMethod.NEW
     mapping.match_confidence = None
-    mapping.review_status = PlatformMapping.ReviewStatus.REJECTED
+    mapping.review_status = review_status
+    mapping.review_reason = PlatformMapping.ReviewReason.NONE
     mapping.is_source = True
     mapping.variant_links = []
     mapping.save(
@@ -141,6 +159,7 @@ def mapping_split(
             "match_method",
             "match_confidence",
             "review_status",
+            "review_reason",
             "is_source",
             "variant_links",
             "updated_at",

@@ -7,10 +7,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop
+
+from catalog.titles import TitleComparison
+
 SKU_MAX_LENGTH = 100
-SIMILARITY_FLOOR = 0.35  # pg_trgm similarity below this is never a candidate
-SUGGEST_THRESHOLD = Decimal("0.60")
-PRICE_BAND = Decimal("0.10")  # prices further apart than this are never the same product
+SIMILARITY_FLOOR = 0.2  # pg_trgm similarity below this is never a candidate
+SUGGEST_THRESHOLD = Decimal("0.60")  # a title match at least this sure goes to review
+AUTO_LINK_THRESHOLD = Decimal("0.80")  # ... and at least this sure, and unique, links itself
+UNIQUE_MARGIN = Decimal("0.08")  # a runner-up this close makes a match ambiguous
+PRICE_BAND = Decimal("0.25")  # prices further apart than this are never the same product
 
 
 @dataclass(frozen=True)
@@ -49,23 +55,9 @@ def _agreement(a: Decimal | None, b: Decimal | None, close: Decimal, near: Decim
     return Decimal("0")
 
 
-_TOKEN = re.compile(r"[0-9a-z]+(?:[.,][0-9]+[a-z]*)?", re.IGNORECASE)
-
-
-def identifier_tokens(title: str) -> frozenset[str]:
-    """Tokens with a digit ("X23", "10000mAh", "22.5W", "5ATM"): models, sizes, capacities."""
-    return frozenset(
-        token.casefold()
-        for token in _TOKEN.findall(title or "")
-        if any(ch.isdigit() for ch in token)
-    )
-
-
 def match_confidence(
     *,
-    title_similarity: float,
-    title_a: str = "",
-    title_b: str = "",
+    title: TitleComparison,
     price_a: Decimal | None,
     price_b: Decimal | None,
     weight_a: Decimal | None,
@@ -75,27 +67,145 @@ def match_confidence(
 ) -> Decimal:
     """How sure we are that two listings are one product, from 0 to 1.
 
-    The title carries most weight; price and weight must agree for a confident suggestion,
-    since sellers list many similar titles (sizes, colours, bundles) at different prices.
+    The title carries most weight. Price is a band, not equality (one pair in five is priced
+    differently per platform, by up to 20%); weight is often missing. A size, count or model
+    number that differs is the strongest evidence of all: near-identical titles that disagree
+    on one are different products, and linking them is worse than missing a pair.
     """
-    price = _agreement(price_a, price_b, Decimal("0.02"), Decimal("0.10"))
-    weight = _agreement(weight_a, weight_b, Decimal("0.05"), Decimal("0.20"))
+    if title.conflict:
+        return Decimal("0")
+    priced = bool(price_a and price_b)  # a missing or zero price is no evidence
+    price = _agreement(price_a, price_b, Decimal("0.02"), Decimal("0.25")) if priced else 0
+    weight = _agreement(weight_a, weight_b, Decimal("0.01"), Decimal("0.20"))
     score = (
-        Decimal(str(round(title_similarity, 3))) * Decimal("0.6")
-        + price * Decimal("0.25")
-        + weight * Decimal("0.15")
+        Decimal(str(title.similarity)) * Decimal("0.75")
+        + price * Decimal("0.15")
+        + weight * Decimal("0.10")
     )
-    if price == 0:
-        score = min(score, Decimal("0.5"))  # a different price is a different product
+    if priced and price == 0:
+        score = min(score, Decimal("0.5"))  # further apart than any platform's own pricing
+    if not priced or (price < 1 and weight < 1) or weight == 0:
+        # Only the title agrees, or the weights disagree: look-alikes (editions, bundles)
+        # share whole titles too. A person decides.
+        score = min(score, AUTO_LINK_THRESHOLD - Decimal("0.001"))
     if brand_a.strip() and brand_b.strip() and brand_a.casefold() != brand_b.casefold():
         score = min(score, Decimal("0.4"))  # another maker: another product
-    ids_a, ids_b = identifier_tokens(title_a), identifier_tokens(title_b)
-    if ids_a and ids_b and ids_a != ids_b:
-        # Another model number or size: long titles stay similar, the product is not the same.
-        score = min(score, Decimal("0.4"))
     return score.quantize(Decimal("0.001"))
 
 
 def generated_sku(platform: str, platform_product_id: str) -> str:
     prefix = {"shopee": "SHP", "tiktokshop": "TTS"}.get(platform, platform[:3].upper())
     return f"{prefix}-{platform_product_id}"[:SKU_MAX_LENGTH]
+
+
+# --- is a SKU evidence? -------------------------------------------------------------------------
+# Placeholders sellers type when a SKU is required (after normalize_sku: case-folded, no spaces).
+PLACEHOLDER_SKUS = frozenset(
+    {
+        "0",
+        "1",
+        "00",
+        "000",
+        "01",
+        "12",
+        "123",
+        "1234",
+        "12345",
+        "na",
+        "n/a",
+        "n.a",
+        "none",
+        "null",
+        "nil",
+        "sku",
+        "nosku",
+        "tidakada",
+        "kosong",
+        "belumada",
+        "x",
+        "xx",
+        "xxx",
+        "abc",
+        "test",
+    }
+)
+# A code on 4 listings of a shop is nobody's identifier, nor one on 3 listings that are a tenth
+# of a small shop; a real-looking code on 2 or 3 listings is a genuine duplicate, for review.
+SHARED_SKU_MIN_LISTINGS = 4
+SHARED_SKU_SMALL_SHOP_LISTINGS = 3
+SHARED_SKU_SHOP_SHARE = Decimal("0.10")
+_NO_LETTER_OR_DIGIT = re.compile(r"^[\W_]*$")
+
+
+@dataclass(frozen=True)
+class SkuVerdict:
+    """Whether a listing's SKU can identify its product, and if not, why."""
+
+    sku: str  # as the listing has it
+    reason: str = ""  # "" (usable) | empty | placeholder | shared | own_id | too_long
+    listings: int = 0  # for "shared": how many listings of the shop carry it
+
+    @property
+    def usable(self) -> bool:
+        return not self.reason
+
+    def message(self) -> str:
+        """The listing finding, in English (stored; the admin translates the template)."""
+        return self.template() % self.params()
+
+    def template(self) -> str:
+        return SKU_VERDICT_TEMPLATES.get(self.reason, "")
+
+    def params(self) -> dict[str, object]:
+        return {"sku": self.sku.strip()[:40], "listings": self.listings, "max": SKU_MAX_LENGTH}
+
+    def note(self) -> dict[str, object] | None:
+        """What the listing keeps of this verdict (platform_data["sku_note"]), for its
+        quality findings; None when the SKU is usable."""
+        if self.usable:
+            return None
+        return {"reason": self.reason, "template": self.template(), "params": self.params()}
+
+
+SKU_VERDICT_TEMPLATES = {
+    "empty": gettext_noop("No SKU: matched by title; give each product its own SKU"),
+    "placeholder": gettext_noop("SKU '%(sku)s' is a placeholder: not used to match"),
+    "shared": gettext_noop(
+        "SKU '%(sku)s' is on %(listings)d listings of this shop: not used to match"
+    ),
+    "own_id": gettext_noop("SKU '%(sku)s' is the listing's own id: not used to match"),
+    "too_long": gettext_noop("SKU longer than %(max)d characters: not used to match"),
+}
+
+
+def shared_sku_threshold(shop_size: int) -> int:
+    """How many listings of a shop must share a SKU before it stops being an identifier."""
+    relative = int((SHARED_SKU_SHOP_SHARE * shop_size).to_integral_value(rounding="ROUND_CEILING"))
+    return max(SHARED_SKU_SMALL_SHOP_LISTINGS, min(SHARED_SKU_MIN_LISTINGS, relative))
+
+
+def sku_verdict(
+    sku: str | None,
+    normalized: str,
+    *,
+    platform_product_id: str = "",
+    shop_listings: int = 0,
+    shop_size: int = 0,
+) -> SkuVerdict:
+    """Is `sku` (normalized: `normalized`) evidence that two listings are one product?
+
+    `shop_listings` is how many listings of the listing's shop carry the same normalized SKU
+    (itself included), `shop_size` how many listings the shop has.
+    """
+    raw = sku or ""
+    if not normalized or _NO_LETTER_OR_DIGIT.match(normalized):
+        return SkuVerdict(raw, "empty" if not raw.strip() else "placeholder")
+    if len(raw.strip()) > SKU_MAX_LENGTH:
+        return SkuVerdict(raw, "too_long")
+    if normalized in PLACEHOLDER_SKUS:
+        return SkuVerdict(raw, "placeholder", shop_listings)
+    if platform_product_id and normalized == platform_product_id.casefold():
+        return SkuVerdict(raw, "own_id")
+    if shop_listings >= shared_sku_threshold(max(shop_size, shop_listings)):
+        return SkuVerdict(raw, "shared", shop_listings)
+    return SkuVerdict(raw)

@@ -294,6 +294,13 @@ class PlatformMapping(TimeStampedModel):
         CONFIRMED = "confirmed", _("Confirmed")
         REJECTED = "rejected", _("Rejected")
 
+    class ReviewReason(models.TextChoices):
+        NONE = "", _("—")
+        AMBIGUOUS = "ambiguous", _("Several products fit")
+        UNCERTAIN = "uncertain", _("Similar, not certain")
+        DUPLICATE_SKU = "duplicate_sku", _("SKU already used by another listing")
+        SKU_CONFLICT = "sku_conflict", _("Same SKU, different size or model")
+
     organization = models.ForeignKey(
         Organization,
         on_delete=models.PROTECT,
@@ -398,6 +405,22 @@ class PlatformMapping(TimeStampedModel):
         max_length=20,
         choices=ReviewStatus.choices,
         default=ReviewStatus.AUTO,
+    )
+    review_reason = models.CharField(
+        _("why it needs review"),
+        max_length=20,
+        choices=ReviewReason.choices,
+        default=ReviewReason.NONE,
+        blank=True,
+    )
+    match_candidates = models.JSONField(
+        _("match candidates"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "The products matching considered for this listing, best first: id, SKU, name, "
+            "confidence, and for a rival with another size or model, the difference."
+        ),
     )
 
     class Meta:

@@ -7,19 +7,17 @@ mappings, SKU candidates, title candidates) and writes every new row once, whole
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from contextlib import nullcontext
-from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from catalog.batch_matching import NewListingMatching, Review
 from catalog.bulk import bulk_update_rows, copy_insert
-from catalog.candidates import products_with_variant_skus, similar_products
 from catalog.enrich import ENRICHED_MAPPING_FIELDS, ListingEnricher
 from catalog.listings import (
     PopulateReport,
@@ -27,20 +25,17 @@ from catalog.listings import (
     mapping_split,
     master_values,
 )
-from catalog.matching import (
-    SUGGEST_THRESHOLD,
-    SkuRule,
-    generated_sku,
-    match_confidence,
-    normalize_sku,
-)
+from catalog.matching import PLACEHOLDER_SKUS, SkuRule, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.selectors import sku_rules_for
 from catalog.services import product_quality_assess, quality_refresh
+from catalog.shop_skus import ShopSkus
+from catalog.title_matching import TitleKeys
 from imports.models import RawImportRecord
 from imports.pipeline.mappings import Issue, ListingRecord, transform_record
 
 MAPPING_FIELDS = (
+    "platform_shop_id",
     "platform_title",
     "platform_sku",
     "listing_status",
@@ -90,6 +85,9 @@ class CatalogSession:
         self.stage = clock.stage if clock is not None else (lambda name: nullcontext())
         self.report = PopulateReport()
         self._contexts: dict[int, dict] = {}
+        self._shops: dict[int, str] = {}
+        self.shop_skus = ShopSkus(organization_id, self.rules)
+        self.title_keys = TitleKeys()
         self._analyzed_rows: int | None = None  # table size at the last ANALYZE
         self._inserted = 0  # rows this session added since then
         self._jobs = ImportJob.objects
@@ -102,8 +100,20 @@ class CatalogSession:
             )
         return self._contexts[job_id]
 
-    def term_frequency(self):
-        return self.enricher.seo.statistics(self.organization_id)[0]
+    def shop_for(self, job_id: int) -> str:
+        """The shop a job's listings come from (its connection's shop id or cipher)."""
+        if job_id not in self._shops:
+            shop = (
+                self._jobs.filter(pk=job_id)
+                .values_list("connection__shop_id", "connection__shop_cipher")
+                .first()
+            )
+            self._shops[job_id] = ((shop[0] or shop[1] or "") if shop else "")[:64]
+        return self._shops[job_id]
+
+    def term_statistics(self):
+        """Document frequency of title words in the organization's catalog, and its size."""
+        return self.enricher.seo.statistics(self.organization_id)
 
     def process(self, raws: list[RawImportRecord], incoming: bool = False) -> PopulateReport:
         """Build and write one batch (in the caller's transaction).
@@ -116,6 +126,7 @@ class CatalogSession:
         builder = BatchBuilder(self, incoming)
         builder.build(raws)
         builder.write()
+        builder.report.placeholder_skus = self.shop_skus.summary()
         self.report.add(builder.report)
         if not self.dry_run:
             self._inserted += len(builder.new_masters) + len(builder.new_mappings)
@@ -165,7 +176,7 @@ class CatalogSession:
         self._inserted = 0
 
 
-class BatchBuilder:
+class BatchBuilder(NewListingMatching):
     """Decides, for one batch of raw records, every write the catalog needs."""
 
     def __init__(self, session: CatalogSession, incoming: bool = False):
@@ -187,6 +198,9 @@ class BatchBuilder:
         self.taken_skus: dict[str, MasterProduct] = {}
         self.displaced: list[PlatformMapping] = []
         self.new_platforms: dict[Any, set[str]] = defaultdict(set)  # listings added this batch
+        self.verdicts = {}  # platform product id -> SkuVerdict, for this batch's new listings
+        self.usable_variant_skus: dict[str, list[str]] = {}
+        self.usable_skus: dict[str, str] = {}
 
     # --- entry point --------------------------------------------------------------------------
     def build(self, raws: list[RawImportRecord]) -> PopulateReport:
@@ -214,11 +228,13 @@ class BatchBuilder:
             self.report.invalid += 1
             self._note_errors(raw, record.issues)
         valid = [(raw, record) for raw, record in transformed if record.valid]
-        by_platform: dict[str, list[tuple[RawImportRecord, ListingRecord]]] = defaultdict(list)
+        by_shop: dict[tuple[str, str], list[tuple[RawImportRecord, ListingRecord]]] = defaultdict(
+            list
+        )
         for raw, record in valid:
-            by_platform[raw.platform].append((raw, record))
-        for platform, items in by_platform.items():
-            self._build_platform(platform, items)
+            by_shop[(raw.platform, self.session.shop_for(raw.import_job_id))].append((raw, record))
+        for (platform, shop), items in by_shop.items():
+            self._build_shop(platform, shop, items)
         self.report.processed = len(raws)
 
     def _reject(self, transformed, invalid) -> None:
@@ -249,8 +265,8 @@ class BatchBuilder:
         raw.processing_errors = [issue.as_dict() for issue in issues]
         self.raw_updates.append(raw)
 
-    # --- one platform's records -------------------------------------------------------------
-    def _build_platform(self, platform: str, items: list) -> None:
+    # --- one shop's records -----------------------------------------------------------------
+    def _build_shop(self, platform: str, shop: str, items: list) -> None:
         ids = [record["platform_product_id"] for _, record in items]
         existing = {
             mapping.platform_product_id: mapping
@@ -274,22 +290,30 @@ class BatchBuilder:
             else:
                 self._update_existing(raw, record, mapping)
         if fresh:
-            self._match_new(platform, fresh)
+            self._match_new(platform, shop, fresh)
 
     def _mapping_values(
         self, raw: RawImportRecord, record: ListingRecord, links: list[dict[str, Any]]
     ) -> dict[str, Any]:
         return {
+            "platform_shop_id": self.session.shop_for(raw.import_job_id),
             "platform_title": record["name"][:300],
             "platform_sku": (record.get("sku") or "")[:100],
             "listing_status": record.get("listing_status") or "active",
             "listing_platforms": record.get("listing_platforms") or [],
             "content_hash": raw.content_hash,
-            "platform_data": {"listing": json_ready(record), "import_job": raw.import_job_id},
+            "platform_data": self._platform_data(raw, record),
             "platform_updated_at": record.get("platform_updated_at"),
             "variant_links": links,
             "updated_at": self.now,
         }
+
+    def _platform_data(self, raw: RawImportRecord, record: ListingRecord) -> dict[str, Any]:
+        data: dict[str, Any] = {"listing": json_ready(record), "import_job": raw.import_job_id}
+        verdict = self.verdicts.get(record["platform_product_id"])
+        if verdict is not None and verdict.note():
+            data["sku_note"] = verdict.note()
+        return data
 
     def _variant_links(self, record: ListingRecord, master_variants: list[dict]) -> list[dict]:
         by_sku = {
@@ -297,6 +321,8 @@ class BatchBuilder:
             for v in master_variants or []
             if v.get("sku")
         }
+        for placeholder in PLACEHOLDER_SKUS & by_sku.keys():
+            del by_sku[placeholder]  # `1` on every variant links none of them
         return [
             {
                 "platform_variant_id": variant.get("platform_variant_id", ""),
@@ -309,8 +335,12 @@ class BatchBuilder:
     def _update_existing(self, raw, record, mapping: PlatformMapping) -> None:
         master = mapping.master_product
         links = self._variant_links(record, master.variants)
+        sku_note = (mapping.platform_data or {}).get("sku_note")
+        judged_sku = mapping.platform_sku
         for name, value in self._mapping_values(raw, record, links).items():
             setattr(mapping, name, value)
+        if sku_note and mapping.platform_sku == judged_sku:
+            mapping.platform_data["sku_note"] = sku_note  # still the SKU it was judged on
         self.changed_mappings.append(mapping)
         if mapping.is_source:
             locked = set(master.locked_fields or [])
@@ -332,223 +362,6 @@ class BatchBuilder:
         return sorted(
             {normalize_sku(v.get("sku", ""), self.rules) for v in variants or [] if v.get("sku")}
         )
-
-    # --- new listings: SKU, then title similarity, else a new product ------------------------
-    def _match_new(self, platform: str, items: list) -> None:
-        normalized = {
-            record["platform_product_id"]: normalize_sku(record.get("sku"), self.rules)
-            for _, record in items
-        }
-        variant_skus = {
-            record["platform_product_id"]: self._variant_skus(record.get("variants"))
-            for _, record in items
-        }
-        wanted = {sku for sku in normalized.values() if sku}
-        wanted_variants = {sku for skus in variant_skus.values() for sku in skus}
-        # Two queries, not one with OR: each then uses its own index (btree, GIN).
-        products = MasterProduct.objects.filter(organization_id=self.organization_id)
-        candidates = list(
-            products.filter(sku_normalized__in=wanted).prefetch_related("mappings")
-            if wanted
-            else []
-        )
-        found = {master.pk for master in candidates}
-        by_variant_ids = set(
-            products_with_variant_skus(
-                organization_id=self.organization_id, skus=sorted(wanted_variants)
-            )
-        )
-        if by_variant_ids - found:
-            candidates += list(
-                products.filter(pk__in=by_variant_ids - found).prefetch_related("mappings")
-            )
-        by_sku = {master.sku_normalized: master for master in candidates}
-        by_variant = {sku: master for master in candidates for sku in master.variant_skus}
-        on_platform = {
-            master.pk
-            for master in candidates
-            if any(m.platform == platform for m in master.mappings.all())
-        }
-
-        unmatched = []
-        seen_in_batch: dict[str, str] = {}
-        for raw, record in items:
-            product_id = record["platform_product_id"]
-            sku = normalized[product_id]
-            master = by_sku.get(sku) if sku else None
-            if master is None and sku in self.taken_skus:
-                master = self.taken_skus[sku]  # created from the other platform in this batch
-            if master is None and variant_skus[product_id]:
-                master = next(
-                    (by_variant[s] for s in variant_skus[product_id] if s in by_variant), None
-                )
-            duplicate_of = None
-            if sku and sku in seen_in_batch:
-                duplicate_of = seen_in_batch[sku]
-            elif master is not None and platform in self.new_platforms.get(master.pk, ()):
-                duplicate_of = "a listing in this run"
-            elif master is not None and master.pk in on_platform:
-                taken_by = next((m for m in master.mappings.all() if m.platform == platform), None)
-                if (
-                    taken_by is not None
-                    and taken_by.match_method == "similarity"
-                    and taken_by.review_status == PlatformMapping.ReviewStatus.NEEDS_REVIEW
-                ):
-                    # A same-SKU listing beats an unconfirmed title suggestion.
-                    self.displaced.append(taken_by)
-                else:
-                    duplicate_of = taken_by.platform_product_id if taken_by else "another listing"
-            if sku:
-                seen_in_batch.setdefault(sku, product_id)
-            if duplicate_of:
-                self._create(raw, record, platform, duplicate_of=duplicate_of)
-            elif master is not None:
-                self._link(
-                    raw,
-                    record,
-                    platform,
-                    master,
-                    "sku",
-                    Decimal("1"),
-                    PlatformMapping.ReviewStatus.AUTO,
-                )
-                on_platform.add(master.pk)
-            else:
-                unmatched.append((raw, record))
-        if unmatched:
-            self._match_by_title(platform, unmatched)
-
-    def _match_by_title(self, platform: str, items: list) -> None:
-        suggestions = self._similar_masters(platform, [record for _, record in items])
-        claimed: set[Any] = set()
-        for position, (raw, record) in enumerate(items):
-            best = None
-            for master, similarity in suggestions.get(position, []):
-                if master.pk in claimed:
-                    continue
-                confidence = match_confidence(
-                    title_similarity=similarity,
-                    title_a=master.name,
-                    title_b=record["name"],
-                    price_a=master.base_price,
-                    price_b=record["base_price"],
-                    weight_a=master.weight_kg,
-                    weight_b=record.get("weight_kg"),
-                    brand_a=master.brand,
-                    brand_b=record.get("brand") or "",
-                )
-                if confidence >= SUGGEST_THRESHOLD and (best is None or confidence > best[1]):
-                    best = (master, confidence)
-            if best:
-                claimed.add(best[0].pk)
-                self._link(
-                    raw,
-                    record,
-                    platform,
-                    best[0],
-                    "similarity",
-                    best[1],
-                    PlatformMapping.ReviewStatus.NEEDS_REVIEW,
-                )
-            else:
-                self._create(raw, record, platform)
-
-    def _similar_masters(self, platform: str, records: list[ListingRecord]) -> dict[int, list]:
-        """For each listing, the most similar master products not yet listed on `platform`."""
-        if (
-            not MasterProduct.objects.filter(organization_id=self.organization_id)
-            .exclude(mappings__platform=platform)
-            .exists()
-        ):
-            return {}  # every product is already listed here: nothing to suggest
-        return similar_products(
-            organization_id=self.organization_id,
-            platform=platform,
-            names=[r["name"] for r in records],
-            prices=[r["base_price"] for r in records],
-            frequency=self.session.term_frequency(),
-        )
-
-    def _link(
-        self,
-        raw,
-        record,
-        platform,
-        master: MasterProduct,
-        method: str,
-        confidence: Decimal,
-        review: str,
-    ) -> None:
-        links = self._variant_links(record, master.variants)
-        self.new_mappings.append(
-            PlatformMapping(
-                organization_id=self.organization_id,
-                master_product=master,
-                platform=platform,
-                platform_product_id=record["platform_product_id"],
-                match_method=method,
-                match_confidence=confidence,
-                review_status=review,
-                is_source=False,
-                **self._mapping_values(raw, record, links),
-            )
-        )
-        self.new_platforms[master.pk].add(platform)
-        if method == "sku":
-            self.report.linked += 1
-        else:
-            self.report.suggested += 1
-        self._finish_raw(raw, record.issues, master.pk)
-
-    def _create(self, raw, record, platform, duplicate_of: str | None = None) -> None:
-        issues = list(record.issues)
-        sku = record.get("sku") or ""
-        normalized = normalize_sku(sku, self.rules)
-        review = PlatformMapping.ReviewStatus.AUTO
-        if duplicate_of:
-            issues.append(
-                Issue(
-                    "sku",
-                    f"duplicate SKU: also used by listing {duplicate_of}; "
-                    "kept as a separate product for review",
-                    sku,
-                    "warning",
-                )
-            )
-            sku = f"{sku}-{record['platform_product_id']}"
-            normalized = normalize_sku(sku, self.rules)
-            review = PlatformMapping.ReviewStatus.NEEDS_REVIEW
-            self.report.duplicates += 1
-        if not normalized or normalized in self.taken_skus:
-            sku = generated_sku(platform, record["platform_product_id"])
-            normalized = normalize_sku(sku, self.rules)
-        master = MasterProduct(
-            id=uuid.uuid4(),
-            organization_id=self.organization_id,
-            sku=sku[:100],
-            sku_normalized=normalized,
-            currency="IDR",
-            **master_values(record),
-        )
-        master.variant_skus = self._variant_skus(master.variants)
-        master.created_at = master.updated_at = self.now
-        self.taken_skus[normalized] = master
-        self.new_platforms[master.pk].add(platform)
-        self.new_masters.append(master)
-        self.new_mappings.append(
-            PlatformMapping(
-                organization_id=self.organization_id,
-                master_product=master,
-                platform=platform,
-                platform_product_id=record["platform_product_id"],
-                match_method=PlatformMapping.MatchMethod.NEW,
-                review_status=review,
-                is_source=True,
-                **self._mapping_values(raw, record, self._variant_links(record, master.variants)),
-            )
-        )
-        self.report.created += 1
-        self._finish_raw(raw, issues, master.pk)
 
     # --- writing ----------------------------------------------------------------------------
     def write(self) -> None:
@@ -597,13 +410,15 @@ class BatchBuilder:
             )
         self._write_raws()
         for mapping in self.displaced:
-            mapping_split(mapping=mapping, rules=self.rules)
-        if self.displaced or self.changed_masters:
+            mapping_split(mapping=mapping, rules=self.rules, review_status=Review.AUTO)
+        left = self._claim_same_sku_listings()
+        if self.displaced or self.changed_masters or left:
             # Their other listings' quality depends on the product that just changed.
             quality_refresh(
                 products=MasterProduct.objects.filter(
                     pk__in=[m.master_product_id for m in self.displaced]
                     + list(self.changed_masters)
+                    + left
                 )
             )
 

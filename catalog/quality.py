@@ -34,6 +34,8 @@ class QualityInput:
     max_price: Decimal | None = None
     has_variants: bool = False
     title_max_length: int | None = None
+    # Why the listing's SKU identifies nothing (catalog.matching.SkuVerdict), if it does not
+    sku_note: dict[str, Any] | None = None
 
 
 @dataclass
@@ -176,6 +178,7 @@ def assess(item: QualityInput) -> QualityResult:
                 advice(gettext_noop("The brand attribute should match the brand in the title")),
             ),
             (bool(item.category), 5, advice(gettext_noop("Choose a category"))),
+            *_sku_checks(item.sku_note),
         ],
     )
     in_bounds = (
@@ -206,3 +209,12 @@ def assess(item: QualityInput) -> QualityResult:
         ],
     )
     return QualityResult(earned, tier_for(earned), findings)
+
+
+def _sku_checks(note: dict[str, Any] | None) -> list[tuple[bool, int, dict[str, Any]]]:
+    """A SKU that cannot tell this product apart: say which and why (an empty one costs
+    nothing, most small shops have none; a placeholder costs a little)."""
+    if not note or not note.get("template"):
+        return []
+    cost = 0 if note.get("reason") == "empty" else 2
+    return [(False, cost, text_with_params("recommendation", note["template"], **note["params"]))]

@@ -99,6 +99,14 @@ def mapping_reject(*, mapping: PlatformMapping) -> MasterProduct:
     return mapping_split(mapping=mapping)
 
 
+def mapping_split_off(*, mapping: PlatformMapping) -> MasterProduct:
+    """Undo a link: the listing gets a product of its own (a listing alone on its product is
+    left as it is). A person decided, so imports and re-matching keep it apart."""
+    if not mapping.master_product.mappings.exclude(pk=mapping.pk).exists():
+        return mapping.master_product
+    return mapping_reject(mapping=mapping)
+
+
 @transaction.atomic
 def mapping_relink(*, mapping: PlatformMapping, master_product: MasterProduct) -> PlatformMapping:
     """Link the listing to another master product of the same organization, by hand."""
@@ -192,6 +200,7 @@ def _quality_for_listing(mapping: PlatformMapping, product: MasterProduct) -> Qu
         dimensions=(product.length_cm, product.width_cm, product.height_cm),
         price=mapping.platform_price or product.base_price,
         has_variants=bool(listing.get("variants") or product.variants),
+        sku_note=(mapping.platform_data or {}).get("sku_note"),
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.admin_base import OrganizationScopedAdmin, ReadOnlyScopedAdmin, pretty_json
 from catalog.selectors import Role
+from catalog.shop_skus import placeholder_skus_html, shop_placeholder_skus
 from imports.clients.errors import MarketplaceError
 from imports.forms import ChannelConnectionForm
 from imports.models import ChannelConnection, ImportJob, ImportJobEvent, RawImportRecord
@@ -63,6 +64,7 @@ class ChannelConnectionAdmin(OrganizationScopedAdmin):
         "refresh_token_expires_at",
         "callback_url",
         "last_error",
+        "placeholder_skus",
     )
     actions = ["import_full", "import_incremental", "test_connection"]
     change_form_template = "admin/imports/channelconnection/change_form.html"
@@ -93,8 +95,19 @@ class ChannelConnectionAdmin(OrganizationScopedAdmin):
                 },
             ),
             (_("Limits"), {"fields": ("rate_limit_qps", "concurrency")}),
-            (_("Problems"), {"fields": ("last_error",)}),
+            (_("Problems"), {"fields": ("last_error", "placeholder_skus")}),
         )
+
+    @admin.display(description=_("SKUs not used to match"))
+    def placeholder_skus(self, obj: ChannelConnection) -> str:
+        if obj is None or not obj.pk:
+            return "—"
+        rows = shop_placeholder_skus(
+            organization_id=obj.organization_id,
+            platform=obj.platform,
+            shop_id=(obj.shop_id or obj.shop_cipher)[:64],
+        )
+        return placeholder_skus_html(rows)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         latest = ImportJob.objects.filter(connection=OuterRef("pk")).order_by("-created_at")
@@ -310,7 +323,9 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
                     "created_count",
                     "updated_count",
                     "linked_count",
+                    "title_linked_count",
                     "suggested_count",
+                    "placeholder_skus_report",
                     "unchanged_count",
                     "invalid_count",
                 )
@@ -336,6 +351,10 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
     )
     readonly_fields = tuple(name for _title, options in fieldsets for name in options["fields"])
     actions = ["cancel_jobs", "resume_jobs"]
+
+    @admin.display(description=_("SKUs not used to match"))
+    def placeholder_skus_report(self, obj: ImportJob) -> str:
+        return placeholder_skus_html(obj.placeholder_skus)
 
     @admin.display(description=_("Progress"))
     def progress(self, obj: ImportJob) -> str:

@@ -186,9 +186,16 @@ class ImportJob(TimeStampedModel):
     created_count = models.PositiveIntegerField(_("products created"), default=0)
     updated_count = models.PositiveIntegerField(_("products updated"), default=0)
     linked_count = models.PositiveIntegerField(_("linked by SKU"), default=0)
+    title_linked_count = models.PositiveIntegerField(_("linked by title"), default=0)
     suggested_count = models.PositiveIntegerField(_("suggested matches"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     invalid_count = models.PositiveIntegerField(_("invalid"), default=0)
+    placeholder_skus = models.JSONField(
+        _("placeholder SKUs"),
+        default=list,
+        blank=True,
+        help_text=_("SKUs that many listings of the shop share, so they were not used to match."),
+    )
     field_coverage = models.JSONField(
         _("field coverage"),
         default=dict,

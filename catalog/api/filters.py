@@ -120,6 +120,9 @@ class MappingFilterSet(filters.FilterSet):
     sync_status = filters.MultipleChoiceFilter(choices=PlatformMapping.SyncStatus.choices)
     review_status = filters.MultipleChoiceFilter(choices=PlatformMapping.ReviewStatus.choices)
     match_method = filters.MultipleChoiceFilter(choices=PlatformMapping.MatchMethod.choices)
+    review_reason = filters.MultipleChoiceFilter(
+        choices=[c for c in PlatformMapping.ReviewReason.choices if c[0]]
+    )
     master_product = filters.UUIDFilter(field_name="master_product_id")
     platform_product_id = filters.CharFilter()
     quality_tier = filters.ChoiceFilter(choices=TIER_CHOICES, method="filter_tier")

@@ -34,6 +34,8 @@ MAPPING_FIELDS = [
     "match_method",
     "match_confidence",
     "review_status",
+    "review_reason",
+    "match_candidates",
     "updated_at",
 ]
 

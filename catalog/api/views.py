@@ -26,6 +26,7 @@ from catalog.services import (
     mapping_confirm,
     mapping_reject,
     mapping_relink,
+    mapping_split_off,
     product_save_edit,
     products_set_status,
 )
@@ -86,7 +87,8 @@ class MappingViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Platform listings; confirm, reject or re-link a suggested match."""
+    """Platform listings; confirm, reject or re-link a suggested match; split an automatic
+    link."""
 
     serializer_class = MappingSerializer
     filterset_class = MappingFilterSet
@@ -112,6 +114,18 @@ class MappingViewSet(
     def reject(self, request, pk=None):
         mapping = self.get_object()
         mapping_reject(mapping=PlatformMapping.objects.get(pk=mapping.pk))
+        return Response(self.get_serializer(self.get_queryset().get(pk=mapping.pk)).data)
+
+    @extend_schema(
+        request=None,
+        responses=MappingSerializer,
+        description="Undo a link (automatic or not): the listing gets a product of its own, "
+        "and later imports and re-matching leave it there.",
+    )
+    @action(detail=True, methods=["post"])
+    def split(self, request, pk=None):
+        mapping = self.get_object()
+        mapping_split_off(mapping=PlatformMapping.objects.get(pk=mapping.pk))
         return Response(self.get_serializer(self.get_queryset().get(pk=mapping.pk)).data)
 
     @extend_schema(request=RelinkSerializer, responses=MappingSerializer)

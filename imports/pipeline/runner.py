@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from catalog.models import Platform
 from catalog.populate import CatalogSession, PopulateReport
+from catalog.shop_skus import placeholder_skus_merge
 from config.logging import log_context
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.clients.shopee import ShopeeClient
@@ -53,6 +54,7 @@ PROCESS_COUNTS = (
     "created",
     "updated",
     "linked",
+    "title_linked",
     "suggested",
     "unchanged",
     "invalid",
@@ -335,6 +337,13 @@ class ImportRunner:
                 f"SEO titles for {totals.titled} listing(s); quality scored for "
                 f"{totals.scored_products} new product(s).",
             )
+            for row in job.placeholder_skus[:5]:
+                job_log(
+                    job,
+                    f"SKU '{row['sku']}' is on {row['listings']:,} listings of this shop: "
+                    "not used to match (matched by title instead).",
+                    ImportJobEvent.Level.WARNING,
+                )
             if report.duplicates:
                 job_log(
                     job,
@@ -421,6 +430,9 @@ class ImportRunner:
             for name in PROCESS_COUNTS:
                 setattr(job, f"{name}_count", getattr(job, f"{name}_count") + getattr(report, name))
             job.field_coverage = self.coverage.report()
+            job.placeholder_skus = placeholder_skus_merge(
+                job.placeholder_skus, report.placeholder_skus
+            )
             job.api_calls += self.calls.take()
             job.api_stats = self.calls.merge_into(job.api_stats)
             job.stage_seconds = self.clock.merge_into(job.stage_seconds)
@@ -434,6 +446,7 @@ class ImportRunner:
                     "failed_count",
                     *(f"{name}_count" for name in PROCESS_COUNTS),
                     "field_coverage",
+                    "placeholder_skus",
                     "api_calls",
                     "api_stats",
                     "stage_seconds",

@@ -7,11 +7,13 @@ import pytest
 import requests
 from django.core.management import call_command
 
+from catalog.matching import AUTO_LINK_THRESHOLD
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.populate import catalog_populate
 from catalog.services import product_save_edit
 from imports.models import ImportJob, RawImportRecord
 from imports.services import import_job_run, import_job_start
+from tests.catalog.match_quality import match_quality
 from tests.sandbox_fixtures import connect_sandbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,16 +71,22 @@ def test_two_shops_become_one_catalog_with_precise_sku_matches(both_shops, organ
     assert recall >= 0.95, recall
     assert precision >= 0.99, precision
 
-    suggestions = [m for m in mappings.values() if m.match_method == "similarity"]
-    assert suggestions and all(m.review_status == "needs_review" for m in suggestions)
-    assert all(m.match_confidence >= 0.6 for m in suggestions)
+    title_links = [m for m in mappings.values() if m.match_method == "similarity"]
+    assert {m.review_status for m in title_links} == {"auto", "needs_review"}
+    assert all(
+        m.match_confidence >= (AUTO_LINK_THRESHOLD if m.review_status == "auto" else 0.6)
+        for m in title_links
+    )
     title_pairs = [pair for pair, kind in pairs.items() if kind == "title"]
     found = sum(same_product(*pair) for pair in title_pairs)
     assert found / len(title_pairs) >= 0.8
     good = sum(
-        (shopee_of.get(m.master_product_id), m.platform_product_id) in pairs for m in suggestions
+        (shopee_of.get(m.master_product_id), m.platform_product_id) in pairs for m in title_links
     )
-    assert good / len(suggestions) >= 0.8
+    assert good / len(title_links) >= 0.8
+    quality = match_quality(organization, truth)
+    assert quality.precision >= 0.99, quality.as_dict()
+    assert quality.recall >= 0.95, quality.as_dict()
 
     # Linked listings carry variant links to the master's variants.
     linked_with_variants = next(m for m in sku_links if m.variant_links)

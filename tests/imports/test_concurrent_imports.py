@@ -58,7 +58,18 @@ def test_simultaneous_imports_link_same_sku_twins_instead_of_colliding(make_sand
         if master_of[("shopee", str(t.shopee_item_id))]
         != master_of[("tiktokshop", str(t.tiktok_product_id))]
     ]
-    assert not unlinked, f"{len(unlinked)} same-SKU twins built as separate products"
+    details = [
+        list(
+            PlatformMapping.objects.filter(
+                organization=organization,
+                platform_product_id__in=[str(t.shopee_item_id), str(t.tiktok_product_id)],
+            ).values_list(
+                "platform", "platform_title", "platform_sku", "match_method", "review_reason"
+            )
+        )
+        for t in unlinked
+    ]
+    assert not unlinked, f"{len(unlinked)} same-SKU twins built as separate products: {details}"
 
 
 def _raw(organization, platform: str, product_id: str, payload: dict) -> RawImportRecord:

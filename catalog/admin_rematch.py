@@ -1,0 +1,90 @@
+"""The admin action that re-matches an organization's catalog: a dry run first, then the
+real run in the background (a django-q2 task)."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from catalog.models import Membership, Organization
+from catalog.rematch import catalog_rematch
+from catalog.selectors import organization_ids_for_user
+
+REMATCH_ROLES = (Membership.Role.OWNER, Membership.Role.MERCHANDISER)
+
+
+def rematch_queue(*, organization: Organization, user_id: int | None) -> None:
+    """Queue the real re-match once the surrounding transaction commits."""
+    from django_q.tasks import async_task
+
+    def enqueue() -> None:
+        async_task(
+            "catalog.tasks.rematch_catalog",
+            organization.pk,
+            task_name=f"rematch-{organization.slug}",
+            group=f"rematch-{organization.pk}",
+        )
+
+    if user_id is not None:
+        LogEntry.objects.log_actions(
+            user_id=user_id,
+            queryset=Organization.objects.filter(pk=organization.pk),
+            action_flag=CHANGE,
+            change_message=_("Re-matching of the catalog started"),
+        )
+    transaction.on_commit(enqueue)
+
+
+@admin.action(description=gettext_lazy("Re-match the catalog (shows what would change first)"))
+def rematch_catalog_action(
+    modeladmin, request: HttpRequest, queryset: QuerySet[Organization]
+) -> TemplateResponse | None:
+    if request.user.is_superuser:
+        allowed = list(queryset)
+    else:
+        allowed = list(
+            queryset.filter(
+                pk__in=organization_ids_for_user(user=request.user, roles=REMATCH_ROLES)
+            )
+        )
+    if len(allowed) < queryset.count():
+        modeladmin.message_user(
+            request,
+            _("Only an owner or a merchandiser of an organization can re-match its catalog."),
+            messages.ERROR,
+        )
+        return None
+    if request.POST.get("confirm") == "yes":
+        for organization in allowed:
+            rematch_queue(organization=organization, user_id=request.user.pk)
+        modeladmin.message_user(
+            request,
+            _(
+                "Re-matching started for %(names)s. Products, links and the review queue "
+                "change as it finishes (see Background tasks)."
+            )
+            % {"names": ", ".join(o.name for o in allowed)},
+            messages.SUCCESS,
+        )
+        return None
+    reports = [
+        (organization, catalog_rematch(organization_id=organization.pk, dry_run=True))
+        for organization in allowed
+    ]
+    context = {
+        **modeladmin.admin_site.each_context(request),
+        "title": _("Re-match the catalog"),
+        "reports": reports,
+        "queryset": allowed,
+        "opts": modeladmin.model._meta,
+        "action_name": request.POST.get("action"),
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "shown": 100,
+    }
+    return TemplateResponse(request, "admin/catalog/rematch.html", context)

@@ -1,0 +1,378 @@
+"""New listings of a batch: SKU evidence first, then titles, else a new master product.
+
+A SKU links two listings only when it can identify a product: not empty, not a placeholder
+(`1`, `-`, `n/a`, the listing's own id, ...), and not shared by many listings of the shop
+(`catalog.shop_skus`). Those that cannot are matched by title (`catalog.title_matching`).
+Genuine duplicates (a real-looking SKU on two or three listings) stay apart for review.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from catalog.candidates import products_with_variant_skus
+from catalog.listings import master_values
+from catalog.matching import SkuVerdict, generated_sku, match_confidence, normalize_sku
+from catalog.models import MasterProduct, PlatformMapping
+from catalog.title_matching import Candidate, TitleDecision, TitleListing, title_decisions
+from catalog.titles import compare_titles, title_key
+from imports.models import RawImportRecord
+from imports.pipeline.mappings import Issue, ListingRecord
+
+Review = PlatformMapping.ReviewStatus
+Reason = PlatformMapping.ReviewReason
+
+
+class NewListingMatching:
+    """The matching half of `catalog.populate.BatchBuilder` (which provides the state)."""
+
+    session: Any
+    organization_id: int
+    rules: tuple
+    report: Any
+    taken_skus: dict[str, MasterProduct]
+    new_platforms: dict[Any, set[str]]
+    displaced: list[PlatformMapping]
+    verdicts: dict[str, SkuVerdict]
+    usable_variant_skus: dict[str, list[str]]
+    usable_skus: dict[str, str]  # normalized -> as the listing has it, for this batch
+
+    # --- SKU evidence -----------------------------------------------------------------------
+    def _usable_skus(self, platform: str, shop: str, items: list) -> dict[str, tuple[str, list]]:
+        """Per listing: its normalized SKU if it identifies the product, and its variants'."""
+        skus = self.session.shop_skus
+        normalized = {}
+        for _raw, record in items:
+            product_id = record["platform_product_id"]
+            variants = [v.get("sku", "") for v in record.get("variants") or [] if v.get("sku")]
+            normalized[product_id] = (
+                record.get("sku") or "",
+                normalize_sku(record.get("sku"), self.rules),
+                {v: normalize_sku(v, self.rules) for v in variants},
+            )
+        skus.observe(
+            platform,
+            shop,
+            ({sku, *variants.values()} for _raw_sku, sku, variants in normalized.values()),
+        )
+        usable = {}
+        for product_id, (raw_sku, sku, variants) in normalized.items():
+            verdict = skus.verdict(platform, shop, raw_sku, sku, product_id)
+            self.verdicts[product_id] = verdict
+            usable_variants = sorted(
+                {
+                    v
+                    for raw, v in variants.items()
+                    if skus.verdict(platform, shop, raw, v, product_id).usable
+                }
+            )
+            usable[product_id] = (sku if verdict.usable else "", usable_variants)
+            if verdict.usable and sku:
+                self.usable_skus[sku] = raw_sku
+            self.usable_variant_skus[product_id] = usable_variants
+        return usable
+
+    # --- new listings: SKU, then title, else a new product ----------------------------------
+    def _match_new(self, platform: str, shop: str, items: list) -> None:
+        usable = self._usable_skus(platform, shop, items)
+        wanted = {sku for sku, _ in usable.values() if sku}
+        wanted_variants = {sku for _, skus in usable.values() for sku in skus}
+        # Two queries, not one with OR: each then uses its own index (btree, GIN).
+        products = MasterProduct.objects.filter(organization_id=self.organization_id)
+        candidates = list(
+            products.filter(sku_normalized__in=wanted).prefetch_related("mappings")
+            if wanted
+            else []
+        )
+        found = {master.pk for master in candidates}
+        by_variant_ids = set(
+            products_with_variant_skus(
+                organization_id=self.organization_id, skus=sorted(wanted_variants)
+            )
+        )
+        if by_variant_ids - found:
+            candidates += list(
+                products.filter(pk__in=by_variant_ids - found).prefetch_related("mappings")
+            )
+        by_sku = {master.sku_normalized: master for master in candidates}
+        by_variant = {sku: master for master in candidates for sku in master.variant_skus}
+        on_platform = {
+            master.pk
+            for master in candidates
+            if any(m.platform == platform for m in master.mappings.all())
+        }
+
+        unmatched = []
+        seen_in_batch: dict[str, str] = {}
+        for raw, record in items:
+            product_id = record["platform_product_id"]
+            sku, variant_skus = usable[product_id]
+            master = by_sku.get(sku) if sku else None
+            if master is None and sku in self.taken_skus:
+                master = self.taken_skus[sku]  # created from the other platform in this batch
+            if master is None and variant_skus:
+                master = next((by_variant[s] for s in variant_skus if s in by_variant), None)
+            duplicate_of, conflict = None, ""
+            if sku and sku in seen_in_batch:
+                duplicate_of = seen_in_batch[sku]
+            elif master is not None and platform in self.new_platforms.get(master.pk, ()):
+                duplicate_of = "a listing in this run"
+            elif master is not None and master.pk in on_platform:
+                taken_by = next((m for m in master.mappings.all() if m.platform == platform), None)
+                if (
+                    taken_by is not None
+                    and taken_by.match_method == PlatformMapping.MatchMethod.SIMILARITY
+                    and taken_by.review_status in (Review.NEEDS_REVIEW, Review.AUTO)
+                ):
+                    # A same-SKU listing beats a title match nobody confirmed.
+                    self.displaced.append(taken_by)
+                else:
+                    duplicate_of = taken_by.platform_product_id if taken_by else "another listing"
+            if master is not None and not duplicate_of:
+                conflict = compare_titles(
+                    title_key(master.name), title_key(record["name"])
+                ).conflict
+            if sku:
+                seen_in_batch.setdefault(sku, product_id)
+            if duplicate_of or conflict:
+                self._create(
+                    raw,
+                    record,
+                    platform,
+                    duplicate_of=duplicate_of,
+                    conflict=conflict,
+                    rival=master,
+                )
+            elif master is not None:
+                self._link(raw, record, platform, master, "sku", Decimal("1"), Review.AUTO)
+                on_platform.add(master.pk)
+            else:
+                unmatched.append((raw, record))
+        if unmatched:
+            self._match_by_title(platform, shop, unmatched)
+
+    def _match_by_title(self, platform: str, shop: str, items: list) -> None:
+        decisions = self._title_decisions(platform, shop, [record for _, record in items])
+        for position, (raw, record) in enumerate(items):
+            decision = decisions.get(position)
+            if decision is None or decision.master is None:
+                self._create(raw, record, platform)
+                continue
+            self._link(
+                raw,
+                record,
+                platform,
+                decision.master,
+                "similarity",
+                decision.confidence,
+                Review.AUTO if decision.auto else Review.NEEDS_REVIEW,
+                decision=decision,
+            )
+
+    def _title_decisions(self, platform: str, shop: str, records: list[ListingRecord]) -> dict:
+        if (
+            not MasterProduct.objects.filter(organization_id=self.organization_id)
+            .exclude(mappings__platform=platform)
+            .exists()
+        ):
+            return {}  # every product is already listed here: nothing to match
+        frequency, documents = self.session.term_statistics()
+        return title_decisions(
+            organization_id=self.organization_id,
+            platform=platform,
+            shop_id=shop,
+            listings=[
+                TitleListing(
+                    name=r["name"],
+                    price=r["base_price"],
+                    weight_kg=r.get("weight_kg"),
+                    brand=r.get("brand") or "",
+                )
+                for r in records
+            ],
+            frequency=frequency,
+            documents=documents,
+            keys=self.session.title_keys,
+        )
+
+    # --- the writes each decision makes (in memory; `write` stores them) --------------------
+    def _sku_issues(self, record: ListingRecord) -> list[Issue]:
+        verdict = self.verdicts.get(record["platform_product_id"])
+        if verdict is None or verdict.usable:
+            return []
+        severity = "info" if verdict.reason == "empty" else "warning"
+        return [Issue("sku", verdict.message(), verdict.sku.strip()[:40], severity)]
+
+    def _link(
+        self,
+        raw,
+        record,
+        platform,
+        master: MasterProduct,
+        method: str,
+        confidence: Decimal | None,
+        review: str,
+        decision: TitleDecision | None = None,
+    ) -> None:
+        links = self._variant_links(record, master.variants)
+        reason = decision.reason if decision and review == Review.NEEDS_REVIEW else ""
+        self.new_mappings.append(
+            PlatformMapping(
+                organization_id=self.organization_id,
+                master_product=master,
+                platform=platform,
+                platform_product_id=record["platform_product_id"],
+                match_method=method,
+                match_confidence=confidence,
+                review_status=review,
+                review_reason=reason,
+                match_candidates=decision.candidates_json() if decision else [],
+                is_source=False,
+                **self._mapping_values(raw, record, links),
+            )
+        )
+        self.new_platforms[master.pk].add(platform)
+        if method == "sku":
+            self.report.linked += 1
+        elif review == Review.AUTO:
+            self.report.title_linked += 1
+        else:
+            self.report.suggested += 1
+        self._finish_raw(raw, [*record.issues, *self._sku_issues(record)], master.pk)
+
+    def _create(
+        self,
+        raw,
+        record,
+        platform,
+        duplicate_of: str | None = None,
+        conflict: str = "",
+        rival: MasterProduct | None = None,
+    ) -> None:
+        issues = [*record.issues, *self._sku_issues(record)]
+        verdict = self.verdicts.get(record["platform_product_id"])
+        sku = (record.get("sku") or "") if verdict is None or verdict.usable else ""
+        normalized = normalize_sku(sku, self.rules)
+        review, reason, candidates = Review.AUTO, "", []
+        if not title_key(record["name"]):
+            issues.append(
+                Issue("name", "the title has no words to match on", record["name"][:40], "warning")
+            )
+        if duplicate_of or conflict:
+            if conflict:
+                problem = (
+                    f"same SKU as product {rival.sku if rival else ''}, but another size or "
+                    f"model ({conflict}); kept as a separate product for review"
+                )
+                reason = Reason.SKU_CONFLICT
+            else:
+                problem = (
+                    f"duplicate SKU: also used by listing {duplicate_of}; "
+                    "kept as a separate product for review"
+                )
+                reason = Reason.DUPLICATE_SKU
+            issues.append(Issue("sku", problem, sku, "warning"))
+            if rival is not None:
+                confidence = match_confidence(
+                    title=compare_titles(title_key(rival.name), title_key(record["name"])),
+                    price_a=rival.base_price,
+                    price_b=record["base_price"],
+                    weight_a=rival.weight_kg,
+                    weight_b=record.get("weight_kg"),
+                )
+                candidates = [Candidate(rival, confidence, conflict).as_dict()]
+            sku = f"{sku}-{record['platform_product_id']}"
+            normalized = normalize_sku(sku, self.rules)
+            review = Review.NEEDS_REVIEW
+            self.report.duplicates += 1
+        if not normalized or normalized in self.taken_skus:
+            sku = generated_sku(platform, record["platform_product_id"])
+            normalized = normalize_sku(sku, self.rules)
+        master = MasterProduct(
+            id=uuid.uuid4(),
+            organization_id=self.organization_id,
+            sku=sku[:100],
+            sku_normalized=normalized,
+            currency="IDR",
+            **master_values(record),
+        )
+        master.variant_skus = self.usable_variant_skus.get(
+            record["platform_product_id"], self._variant_skus(master.variants)
+        )
+        master.created_at = master.updated_at = self.now
+        self.taken_skus[normalized] = master
+        self.new_platforms[master.pk].add(platform)
+        self.new_masters.append(master)
+        self.new_mappings.append(
+            PlatformMapping(
+                organization_id=self.organization_id,
+                master_product=master,
+                platform=platform,
+                platform_product_id=record["platform_product_id"],
+                match_method=PlatformMapping.MatchMethod.NEW,
+                review_status=review,
+                review_reason=reason,
+                match_candidates=candidates,
+                is_source=True,
+                **self._mapping_values(raw, record, self._variant_links(record, master.variants)),
+            )
+        )
+        self.report.created += 1
+        self._finish_raw(raw, issues, master.pk)
+
+    # --- after writing: a same-SKU listing beats a title link nobody confirmed --------------
+    def _claim_same_sku_listings(self) -> list[Any]:
+        """Listings of another platform carrying the SKU of a product this batch created,
+        but linked by title (unconfirmed) elsewhere, move onto that product: the title link
+        was made before their twin arrived. Returns the products they left."""
+        created = {
+            master.sku_normalized: master
+            for master in self.new_masters
+            if master.sku_normalized and master.sku_normalized in self.usable_skus
+        }
+        if not created:
+            return []
+        raw_skus = {self.usable_skus[sku] for sku in created}
+        movable = PlatformMapping.objects.filter(
+            organization_id=self.organization_id,
+            platform_sku__in=raw_skus,
+            match_method=PlatformMapping.MatchMethod.SIMILARITY,
+            review_status__in=(Review.AUTO, Review.NEEDS_REVIEW),
+        ).exclude(platform_data__has_key="sku_note")
+        left, moved = [], []
+        for mapping in movable:
+            master = created.get(normalize_sku(mapping.platform_sku, self.rules))
+            if master is None or mapping.platform in self.new_platforms.get(master.pk, ()):
+                continue
+            left.append(mapping.master_product_id)
+            mapping.master_product = master
+            mapping.match_method = PlatformMapping.MatchMethod.SKU
+            mapping.match_confidence = Decimal("1")
+            mapping.review_status = Review.AUTO
+            mapping.review_reason = Reason.NONE
+            mapping.match_candidates = []
+            mapping.is_source = False
+            self.new_platforms[master.pk].add(mapping.platform)
+            moved.append(mapping)
+        PlatformMapping.objects.bulk_update(
+            moved,
+            [
+                "master_product",
+                "match_method",
+                "match_confidence",
+                "review_status",
+                "review_reason",
+                "match_candidates",
+                "is_source",
+            ],
+        )
+        for mapping in moved:
+            RawImportRecord.objects.filter(
+                organization_id=self.organization_id,
+                platform=mapping.platform,
+                platform_product_id=mapping.platform_product_id,
+            ).update(master_product=mapping.master_product)
+        self.report.linked += len(moved)
+        return left
