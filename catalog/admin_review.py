@@ -83,6 +83,16 @@ class RelinkForm(forms.ModelForm):
         labels = {"master_product": _("Link this listing to")}
 
 
+def _candidates(mapping: PlatformMapping) -> list[tuple[MasterProduct, dict]]:
+    """The products matching considered for the listing, best first, that still exist."""
+    rows = [row for row in mapping.match_candidates or [] if row.get("product")]
+    products = MasterProduct.objects.filter(organization_id=mapping.organization_id).in_bulk(
+        [row["product"] for row in rows]
+    )
+    by_id = {str(pk): product for pk, product in products.items()}
+    return [(by_id[row["product"]], row) for row in rows if row["product"] in by_id]
+
+
 def _thumb(url: str) -> str:
     if not url:
         return ""
@@ -270,6 +280,11 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
             path(
                 "<int:object_id>/reject/", view(self.reject_view), name="catalog_matchreview_reject"
             ),
+            path(
+                "<int:object_id>/link/<uuid:product_id>/",
+                view(self.link_view),
+                name="catalog_matchreview_link",
+            ),
             *super().get_urls(),
         ]
 
@@ -291,6 +306,22 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
             _("Match rejected: the listing is now product %(sku)s.") % {"sku": master.sku},
             messages.SUCCESS,
         )
+        return redirect("admin:catalog_matchreview_changelist")
+
+    def link_view(self, request: HttpRequest, object_id: int, product_id) -> HttpResponseRedirect:
+        """Link the listing to one of its other candidates."""
+        mapping = self._post_target(request, object_id)
+        target = get_object_or_404(
+            MasterProduct.objects.filter(organization_id=mapping.organization_id), pk=product_id
+        )
+        try:
+            mapping_relink(
+                mapping=PlatformMapping.objects.get(pk=mapping.pk), master_product=target
+            )
+        except ValueError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect("admin:catalog_matchreview_change", object_id)
+        self.message_user(request, _("Linked to %(sku)s.") % {"sku": target.sku}, messages.SUCCESS)
         return redirect("admin:catalog_matchreview_changelist")
 
     def save_model(self, request, obj, form, change):
@@ -319,16 +350,20 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
         )
         listing = (mapping.platform_data or {}).get("listing", {})
         master = mapping.master_product
+        candidates = _candidates(mapping)
         duplicate_of = None
-        if mapping.match_method == PlatformMapping.MatchMethod.NEW and listing.get("sku"):
-            # A duplicate SKU kept apart: compare with the product already using the SKU.
-            duplicate_of = (
-                MasterProduct.objects.filter(
-                    organization_id=mapping.organization_id, sku=listing["sku"]
+        if mapping.match_method == PlatformMapping.MatchMethod.NEW:
+            # A listing kept apart: compare with the product it conflicts with (recorded by
+            # matching; for rows from before, the product already using the SKU).
+            duplicate_of = next((product for product, _row in candidates), None)
+            if duplicate_of is None and listing.get("sku"):
+                duplicate_of = (
+                    MasterProduct.objects.filter(
+                        organization_id=mapping.organization_id, sku=listing["sku"]
+                    )
+                    .exclude(pk=master.pk)
+                    .first()
                 )
-                .exclude(pk=master.pk)
-                .first()
-            )
             master = duplicate_of or master
         rows = [
             (_("Title"), listing.get("name", ""), master.name),
@@ -358,5 +393,8 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
             "images": images,
             "mapping": mapping,
             "duplicate_of": duplicate_of,
+            "other_candidates": [
+                (product, row) for product, row in candidates if product.pk != master.pk
+            ],
         }
         return super().change_view(request, object_id, form_url, extra_context)

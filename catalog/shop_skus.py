@@ -152,8 +152,8 @@ def shop_placeholder_skus(
     """The SKUs of a shop's listings (in the catalog) that matching does not use, most
     widespread first."""
     skus = ShopSkus(organization_id, rules)
-    counts = skus._load(platform, shop_id)
-    size = skus._sizes[(platform, shop_id)]
+    counts = skus.counts(platform, shop_id)
+    size = skus.size(platform, shop_id)
     for normalized, listings in counts.most_common(50):
         verdict = sku_verdict(normalized, normalized, shop_listings=listings, shop_size=size)
         if verdict.reason in ("placeholder", "shared"):

@@ -14,7 +14,6 @@ KG = Decimal("0.001")
 CM = Decimal("0.01")
 WEIGHT_TO_KG = {"KILOGRAM": Decimal("1"), "GRAM": Decimal("0.001"), "POUND": Decimal("0.45359237")}
 LENGTH_TO_CM = {"CENTIMETER": Decimal("1"), "INCH": Decimal("2.54")}
-EMPTY_SKUS = {"", "-", "--", "n/a", "na", "none", "null"}
 SHORT_DESCRIPTION_LENGTH = 300
 
 
@@ -80,8 +79,9 @@ def clean_text_block(value: Any) -> str:
 
 
 def clean_sku(value: Any) -> str:
-    sku = clean_text(value)
-    return "" if sku.lower() in EMPTY_SKUS else sku
+    """The SKU as the seller typed it, tidied. Whether it identifies anything (`-`, `n/a`
+    and `1` do not) is matching's judgement: catalog.matching.sku_verdict."""
+    return clean_text(value)
 
 
 class _TextExtractor(HTMLParser):

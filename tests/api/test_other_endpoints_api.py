@@ -39,6 +39,41 @@ def test_mapping_review_actions(api, organization, other_organization):
     assert refused.status_code == 400 and "master_product" in refused.json()["error"]["fields"]
 
 
+def test_an_automatic_link_says_how_it_was_made_and_can_be_split(api, viewer_api, organization):
+    product = MasterProductFactory(organization=organization, sku="KAOS-K12")
+    PlatformMappingFactory(master_product=product, platform="shopee", is_source=True)
+    auto = PlatformMappingFactory(
+        master_product=product,
+        platform="tiktokshop",
+        match_method="similarity",
+        review_status="auto",
+        match_confidence=Decimal("0.912"),
+        match_candidates=[{"product": str(product.pk), "confidence": "0.912"}],
+        platform_data={
+            "listing": {"name": "Kaos K12", "sku": "1", "base_price": "99000"},
+            "sku_note": {"reason": "placeholder", "template": "", "params": {}},
+        },
+    )
+    url = f"/api/v1/mappings/{auto.pk}/"
+    shown = api.get(url).json()
+    assert (shown["match_method"], shown["match_confidence"], shown["review_status"]) == (
+        "similarity",
+        "0.912",
+        "auto",
+    )
+    assert shown["match_candidates"][0]["product"] == str(product.pk)
+    assert viewer_api.post(f"{url}split/").status_code == 403
+    split = api.post(f"{url}split/").json()
+    assert split["master_product"] != str(product.pk) and split["review_status"] == "rejected"
+    # Its own product does not take the placeholder SKU `1`.
+    assert split["master_product_sku"] == f"TTS-{auto.platform_product_id}"
+    # A listing alone on its product stays where it is.
+    again = api.post(f"{url}split/").json()
+    assert again["master_product"] == split["master_product"]
+    only = api.get("/api/v1/mappings/", {"review_reason": "ambiguous"}).json()["results"]
+    assert only == []
+
+
 def test_mapping_filters(api, organization):
     _suggestion(organization)
     PlatformMappingFactory(master_product__organization=organization, platform="shopee")

@@ -5,6 +5,7 @@ rewritten, and look-alike products differ only by a size."""
 from collections import Counter, defaultdict
 
 import pytest
+from django.urls import reverse
 
 from catalog.matching import AUTO_LINK_THRESHOLD
 from catalog.models import MasterProduct, PlatformMapping
@@ -30,13 +31,38 @@ def dirty_seller(make_sandbox, organization):
     return sandbox, shopee, tiktok
 
 
-def test_a_dirty_sellers_two_shops_become_one_catalog(dirty_seller, organization):
-    """One import of both shops (15 s), read four ways below."""
+def test_a_dirty_sellers_two_shops_become_one_catalog(
+    dirty_seller, organization, merchandiser_client
+):
+    """One import of both shops (15 s), read five ways below."""
     sandbox, shopee_job, tiktok_job = dirty_seller
     _matches_to_target(sandbox, organization, shopee_job, tiktok_job)
     _sku_1_is_reported_and_never_an_identifier(organization, tiktok_job)
     _genuine_duplicate_skus_still_go_to_review(sandbox, organization)
     _one_listing_per_shop_on_a_product_and_every_link_says_how(organization)
+    _the_admin_says_it_plainly(merchandiser_client, tiktok_job)
+
+
+def _the_admin_says_it_plainly(client, tiktok_job):
+    connection_page = client.get(
+        reverse("admin:imports_channelconnection_change", args=[tiktok_job.connection_id])
+    ).content.decode()
+    assert "SKU &#x27;1&#x27; is on 2,000 listings of this shop: not used to match" in (
+        connection_page
+    )
+    job_page = client.get(
+        reverse("admin:imports_importjob_change", args=[tiktok_job.pk]), HTTP_ACCEPT_LANGUAGE="id"
+    ).content.decode()
+    assert "SKU &#x27;1&#x27; ada di 2.000 listing toko ini: tidak dipakai untuk mencocokkan" in (
+        job_page
+    )
+    assert "ditautkan lewat judul" in job_page.lower()
+    listing = PlatformMapping.objects.filter(platform="tiktokshop", match_method="new").first()
+    listing_page = client.get(
+        reverse("admin:catalog_platformmapping_change", args=[listing.pk]),
+        HTTP_ACCEPT_LANGUAGE="id",
+    ).content.decode()
+    assert "SKU &#x27;1&#x27; hanya pengisi: tidak dipakai untuk mencocokkan" in listing_page
 
 
 def _matches_to_target(sandbox, organization, shopee_job, tiktok_job):

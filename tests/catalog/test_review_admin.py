@@ -197,3 +197,98 @@ def test_a_rejected_suggestion_gets_a_free_sku_when_its_own_is_taken(
     suggestion.refresh_from_db()
     assert suggestion.review_status == "rejected"
     assert suggestion.master_product.sku == f"TTS-{suggestion.platform_product_id}"
+
+
+def _kept_apart(organization, rival, listing_id="777", reason="duplicate_sku"):
+    """A listing matching kept apart on its own product, conflicting with `rival`."""
+    own = MasterProductFactory(organization=organization, sku=f"SKUHT0038-{listing_id}")
+    return PlatformMappingFactory(
+        master_product=own,
+        platform="shopee",
+        platform_product_id=listing_id,
+        platform_title="Pupuk Cair Kyokan 2L",
+        platform_sku="SKUHT0038",
+        match_method="new",
+        review_status="needs_review",
+        review_reason=reason,
+        is_source=True,
+        match_candidates=[
+            {"product": str(rival.pk), "sku": rival.sku, "name": rival.name, "confidence": "0.4"}
+        ],
+        platform_data={"listing": {"name": "Pupuk Cair Kyokan 2L", "base_price": "90000"}},
+    )
+
+
+def test_the_queue_shows_the_conflicting_product_not_the_listings_own(
+    merchandiser_client, organization
+):
+    rival = MasterProductFactory(organization=organization, sku="SKUHT0038", name="Kyokan 1L Asli")
+    kept = _kept_apart(organization, rival)
+    suggestion = _suggestion(organization, confidence="0.75")
+    content = merchandiser_client.get(QUEUE).content.decode()
+    assert "Kyokan 1L Asli" in content  # the candidate column names the rival product
+    assert "SKU already used by another listing" in content
+    assert f"SKUHT0038-{kept.platform_product_id}" not in content  # not its own copy
+    # Ranked by confidence: the suggestion first, the row with none last.
+    assert content.index("Kaos Polos K12 Pria") < content.index("Pupuk Cair Kyokan 2L")
+    assert suggestion.pk
+
+
+def test_bulk_confirm_leaves_rows_kept_apart_alone(merchandiser_client, organization):
+    rival = MasterProductFactory(organization=organization, sku="SKUHT0038")
+    kept = _kept_apart(organization, rival)
+    suggestion = _suggestion(organization, confidence="0.95")
+    response = merchandiser_client.post(
+        QUEUE,
+        {"action": "confirm_above_90", "_selected_action": [kept.pk, suggestion.pk]},
+        follow=True,
+    )
+    kept.refresh_from_db()
+    suggestion.refresh_from_db()
+    assert (suggestion.review_status, kept.review_status) == ("confirmed", "needs_review")
+    assert "1 row(s) left for you to open" in response.content.decode()
+    merchandiser_client.post(QUEUE, {"action": "confirm", "_selected_action": [kept.pk]})
+    kept.refresh_from_db()
+    assert kept.review_status == "needs_review"
+
+
+def test_a_review_row_offers_its_other_candidates(merchandiser_client, organization):
+    suggestion = _suggestion(organization)
+    other = MasterProductFactory(organization=organization, sku="KAOS-K12-B", name="Kaos K12 B")
+    suggestion.match_candidates = [
+        {"product": str(suggestion.master_product_id), "confidence": "0.72"},
+        {"product": str(other.pk), "confidence": "0.70"},
+    ]
+    suggestion.save(update_fields=["match_candidates"])
+    page = merchandiser_client.get(
+        reverse("admin:catalog_matchreview_change", args=[suggestion.pk])
+    ).content.decode()
+    assert 'id="other-candidates"' in page and "Kaos K12 B" in page and "70%" in page
+    merchandiser_client.post(
+        reverse("admin:catalog_matchreview_link", args=[suggestion.pk, other.pk])
+    )
+    suggestion.refresh_from_db()
+    assert suggestion.master_product_id == other.pk
+    assert (suggestion.match_method, suggestion.review_status) == ("manual", "confirmed")
+
+
+def test_automatic_links_can_be_audited_and_split(merchandiser_client, organization):
+    master = MasterProductFactory(organization=organization, name="Kaos Polos K12")
+    PlatformMappingFactory(master_product=master, platform="shopee", is_source=True)
+    auto = PlatformMappingFactory(
+        master_product=master,
+        platform="tiktokshop",
+        platform_title="Kaos Polos K12 Hitam",
+        match_method="similarity",
+        match_confidence=Decimal("0.91"),
+        review_status="auto",
+        platform_data={"listing": {"name": "Kaos Polos K12 Hitam", "base_price": "99000"}},
+    )
+    content = merchandiser_client.get(QUEUE, {"review": "automatic"}).content.decode()
+    assert "Kaos Polos K12 Hitam" in content and "91% · Similar title" in content
+    merchandiser_client.post(
+        QUEUE + "?review=automatic", {"action": "reject", "_selected_action": [auto.pk]}
+    )
+    auto.refresh_from_db()
+    assert auto.master_product_id != master.pk and auto.review_status == "rejected"
+    assert auto.master_product.name == "Kaos Polos K12 Hitam"
