@@ -184,9 +184,10 @@ class PlatformMappingInline(admin.TabularInline):
         "sync_enabled",
         "sync_status",
         "match_method",
+        "match_confidence",
         "review_status",
     )
-    readonly_fields = ("match_method",)
+    readonly_fields = ("match_method", "match_confidence")
 
     def has_add_permission(self, request, obj=None):
         return self.admin_site._registry[MasterProduct].has_change_permission(request, obj)
@@ -462,6 +463,7 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
         "quality_score",
         "sync_status",
         "match_method",
+        "match_confidence",
         "review_status",
         "updated_at",
     )

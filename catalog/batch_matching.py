@@ -15,7 +15,7 @@ from typing import Any
 from catalog.candidates import products_with_variant_skus
 from catalog.listings import master_values
 from catalog.matching import SkuVerdict, generated_sku, match_confidence, normalize_sku
-from catalog.models import MasterProduct, PlatformMapping
+from catalog.models import MasterProduct, Platform, PlatformMapping
 from catalog.title_matching import Candidate, TitleDecision, TitleListing, title_decisions
 from catalog.titles import compare_titles, title_key
 from imports.models import RawImportRecord
@@ -335,8 +335,11 @@ class NewListingMatching:
         if not created:
             return []
         raw_skus = {self.usable_skus[sku] for sku in created}
+        platforms = {platform for listings in self.new_platforms.values() for platform in listings}
         movable = PlatformMapping.objects.filter(
             organization_id=self.organization_id,
+            # Each platform apart: the (organization, platform, SKU) index answers it.
+            platform__in=[p for p in Platform.values if p not in platforms],
             platform_sku__in=raw_skus,
             match_method=PlatformMapping.MatchMethod.SIMILARITY,
             review_status__in=(Review.AUTO, Review.NEEDS_REVIEW),

@@ -2,9 +2,10 @@
 
 Comparing a listing with every product priced like it grows with the catalog (at 100k
 products, thousands of trigram comparisons per listing). Instead each listing is blocked on
-its rarest title words that the catalog knows: a product must share two of the four rarest
-(a word one platform dropped or renamed does not lose the pair), which the `search_vector`
-GIN index answers directly. Only those few products are ranked with pg_trgm similarity within
+its rarest title words that the catalog knows: a product must share the rarest (most often a
+model code, which sellers keep on every platform) and one of the next three (a word one
+platform dropped or renamed does not lose the pair), which the `search_vector` GIN index
+answers directly. Only those few products are ranked with pg_trgm similarity within
 the price band; `catalog.title_matching` then scores them.
 """
 
@@ -26,26 +27,27 @@ _WORD = re.compile(r"[0-9a-z]{3,}")
 
 SIMILAR_SQL = """
     SELECT r.position, m.id, m.score
-    FROM unnest(%s::int[], %s::text[], %s::numeric[], %s::text[], %s::text[])
-         AS r(position, name, price, words, rarest)
+    FROM unnest(%s::int[], %s::text[], %s::numeric[], %s::text[])
+         AS r(position, name, price, words)
     CROSS JOIN LATERAL (
-        SELECT p.id, similarity(p.name, r.name) AS score,
-               p.search_vector @@ to_tsquery(%s::regconfig, r.rarest) AS has_rarest
+        SELECT p.id, similarity(p.name, r.name) AS score
         FROM (
             -- OFFSET 0 keeps the other conditions out: only the (organization, words) GIN
             -- index can answer this part, whatever the planner's statistics say.
-            SELECT p.id, p.name, p.base_price, p.search_vector FROM master_products p
+            SELECT p.id, p.name, p.base_price FROM master_products p
             WHERE p.organization_id = %s
               AND p.search_vector @@ to_tsquery(%s::regconfig, r.words)
             OFFSET 0
         ) p
         WHERE p.base_price BETWEEN r.price * %s AND r.price * %s
-          AND NOT EXISTS (SELECT 1 FROM platform_mappings pm
-                          WHERE pm.master_product_id = p.id AND pm.platform = %s
-                            AND pm.platform_shop_id IN (%s, ''))
-        -- Those with the rarest word (a model code, most often) first: titles reworded on
-        -- one platform ("Power Bank" / "Baterai Cadangan") are far apart as trigrams.
-        ORDER BY has_rarest DESC, score DESC
+          -- Not already listed by the shop. OFFSET 0 again: the product's own few listings
+          -- are read by product id; early in an import the statistics say the platform has
+          -- no listings yet, and PostgreSQL would scan all of them for every candidate.
+          AND NOT EXISTS (SELECT 1 FROM (SELECT pm.platform, pm.platform_shop_id
+                                         FROM platform_mappings pm
+                                         WHERE pm.master_product_id = p.id OFFSET 0) pm
+                          WHERE pm.platform = %s AND pm.platform_shop_id IN (%s, ''))
+        ORDER BY score DESC
         LIMIT %s
     ) m
     WHERE m.score >= %s
@@ -59,18 +61,13 @@ def rarest_words(title: str, frequency: Counter) -> list[str]:
 
 
 def blocking_query(title: str, frequency: Counter) -> str:
-    """A tsquery over the title's rarest words the catalog has: two of the four rarest (rare
-    words' short posting lists keep the index lookup cheap)."""
+    """A tsquery over the title's rarest words the catalog has: the rarest and any of the next
+    three (the rarest word's short posting list keeps the index lookup cheap; three others
+    leave room for words one platform dropped or renamed)."""
     rarest = rarest_words(title, frequency)
     if len(rarest) < 3:
         return " & ".join(rarest)
-    pairs = [
-        f"{word} & ({' | '.join(rarest[i + 1 :])})"
-        if len(rarest) - i > 2
-        else f"{word} & {rarest[i + 1]}"
-        for i, word in enumerate(rarest[:-1])
-    ]
-    return " | ".join(pairs)
+    return f"{rarest[0]} & ({' | '.join(rarest[1:])})"
 
 
 def similar_products(
@@ -99,8 +96,6 @@ def similar_products(
                 [names[i] for i in positions],
                 [prices[i] for i in positions],
                 [queries[i] for i in positions],
-                [rarest_words(blocking[i], frequency)[0] for i in positions],
-                SEARCH_CONFIG,
                 organization_id,
                 SEARCH_CONFIG,
                 1 - PRICE_BAND,

@@ -18,7 +18,8 @@ from imports.clients.shopee import ShopeeClient
 from imports.clients.tiktok import TikTokShopClient
 from imports.connections import client_for
 from imports.models import ChannelConnection, ImportJob
-from imports.pipeline.runner import ImportRunner, job_log, stale_before
+from imports.pipeline.joblog import job_log
+from imports.pipeline.runner import ImportRunner, stale_before
 
 
 class ImportRefused(Exception):

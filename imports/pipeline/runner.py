@@ -39,6 +39,7 @@ from imports.pipeline.fetch import (
     TikTokFetcher,
     Window,
 )
+from imports.pipeline.joblog import catalog_summary_log, job_log
 from imports.pipeline.memory import MemoryLimitExceeded, memory_check
 from imports.pipeline.prefetch import prefetched
 from imports.pipeline.raw_store import raw_records_prepare
@@ -88,15 +89,6 @@ def job_lock(job_id: int, wait_seconds: float = 10.0) -> Iterator[bool]:
                 cursor.execute(
                     "SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, job_id]
                 )
-
-
-def job_log(
-    job: ImportJob, message: str, level: str = ImportJobEvent.Level.INFO, **fields: str
-) -> None:
-    ImportJobEvent.objects.create(job=job, level=level, message=message, **fields)
-    logger.log(
-        logging.ERROR if level == "error" else logging.INFO, "import job %s: %s", job.pk, message
-    )
 
 
 def fetcher_for(connection_row: ChannelConnection, on_call: CallCounter) -> Fetcher:
@@ -318,39 +310,7 @@ class ImportRunner:
         """Summaries of the catalog work the pages did; the job is done."""
         job = self.job
         if self.session is not None:
-            report, totals = self.session.report, self.session.enricher.totals
-            job_log(
-                job,
-                f"Priced {totals.priced} listing(s); {totals.flagged} with a negative or thin "
-                "margin.",
-            )
-            for change in totals.pricing_failures:
-                job_log(
-                    job,
-                    f"Pricing failed: {change.error}",
-                    ImportJobEvent.Level.WARNING,
-                    platform_product_id=change.mapping.platform_product_id,
-                    error_type="pricing_calculation_error",
-                )
-            job_log(
-                job,
-                f"SEO titles for {totals.titled} listing(s); quality scored for "
-                f"{totals.scored_products} new product(s).",
-            )
-            for row in job.placeholder_skus[:5]:
-                job_log(
-                    job,
-                    f"SKU '{row['sku']}' is on {row['listings']:,} listings of this shop: "
-                    "not used to match (matched by title instead).",
-                    ImportJobEvent.Level.WARNING,
-                )
-            if report.duplicates:
-                job_log(
-                    job,
-                    f"{report.duplicates} listing(s) share a SKU with another listing of "
-                    "this shop: kept apart and queued for review.",
-                    ImportJobEvent.Level.WARNING,
-                )
+            catalog_summary_log(job, self.session.report, self.session.enricher.totals)
         job.stage = ImportJob.Stage.DONE
         job.save(update_fields=["stage", "updated_at"])
 

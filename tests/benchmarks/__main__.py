@@ -22,7 +22,7 @@ from tests.benchmarks.environment import (
     machine_busy_seconds,
     run_child,
 )
-from tests.benchmarks.report import render, write_report
+from tests.benchmarks.report import BUILD_BASELINE_10K, render, write_report
 
 
 def _sizes(text: str) -> list[int]:
@@ -36,6 +36,15 @@ def main() -> None:
     parser.add_argument("--latency-size", type=int, default=1_000)
     parser.add_argument("--serving-products", type=int, default=1_000_000)
     parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument(
+        "--matching-size", type=int, default=2_000, help="dirty-seller listings a shop (0: none)"
+    )
+    parser.add_argument(
+        "--build-baseline",
+        type=float,
+        default=BUILD_BASELINE_10K,
+        help="catalog-build listings/s at 10k before the matching rework, to compare against",
+    )
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--no-write", action="store_true", help="print only")
     options = parser.parse_args()
@@ -94,6 +103,13 @@ def main() -> None:
                 concurrency=options.concurrency,
             )
         results["latency"]["qps"] = 20
+        run_child("reset", url)
+    if options.matching_size:
+        print(f"== matching: dirty-seller profile, {options.matching_size} listings a shop")
+        with SandboxProcess(options.matching_size, profile="dirty-seller") as sandbox:
+            results["matching"] = run_child(
+                "match_dirty_seller", url, sandbox=sandbox.credentials, label="dirty-seller"
+            )
         run_child("reset", url)
     if options.serving_products:
         print(f"== serving {options.serving_products} products", flush=True)

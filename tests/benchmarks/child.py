@@ -26,6 +26,7 @@ def main() -> None:
 
     tasks = {
         "import": importing.import_catalog,
+        "match_dirty_seller": importing.match_dirty_seller,
         "copy_floor": importing.copy_floor,
         "reset": importing.reset,
         "naive": naive.naive_import,

@@ -59,8 +59,12 @@ def run_child(task: str, database_url: str, **arguments: object) -> dict:
 class SandboxProcess:
     """`manage.py marketplace_sandbox` in its own process, as the marketplaces would be."""
 
-    def __init__(self, products: int, latency_ms: float = 0.0, qps: float = 0.0) -> None:
+    def __init__(
+        self, products: int, latency_ms: float = 0.0, qps: float = 0.0, profile: str = "default"
+    ) -> None:
         self.arguments = [
+            "--profile",
+            profile,
             "--products",
             str(products),
             "--port",

@@ -176,3 +176,28 @@ def reset(*, keep_slug: str = "bench-serving") -> dict[str, Any]:
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
     return {"removed_organizations": len(ids)}
+
+
+def match_dirty_seller(*, sandbox: dict[str, Any], label: str) -> dict[str, Any]:
+    """Both shops of the dirty-seller profile, then matching against the sandbox's truth."""
+    from types import SimpleNamespace
+
+    import requests
+
+    from tests.catalog.match_quality import match_quality
+
+    result = import_catalog(sandbox=sandbox, label=label)
+    control = f"{sandbox['base_url']}/_sandbox"
+    truth = [
+        SimpleNamespace(**pair)
+        for pair in requests.get(
+            f"{control}/ground-truth", params={"limit": 10**7}, timeout=60
+        ).json()["pairs"]
+    ]
+    distinct = [
+        (pair["shopee_item_id"], pair["tiktok_product_id"])
+        for pair in requests.get(f"{control}/distinct-pairs", timeout=60).json()["pairs"]
+    ]
+    organization = Organization.objects.get(pk=result["organization_id"])
+    result["quality"] = match_quality(organization, truth, distinct).as_dict()
+    return result
