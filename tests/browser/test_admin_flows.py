@@ -126,14 +126,15 @@ def test_import_from_the_admin_and_watch_the_progress_bar_reach_the_end(
 
 
 def test_confirm_and_reject_suggestions_in_the_review_queue(owner_page, organization, make_sandbox):
-    sandbox = make_sandbox(products=200, overlap=0.6)
+    # A real seller's catalog: the few matches a person has to decide go to the queue.
+    sandbox = make_sandbox(products=300, profile="dirty-seller", seed=11)
     _import(connect_sandbox(sandbox, organization, "shopee"))
     _import(connect_sandbox(sandbox, organization, "tiktokshop"))
     queue = PlatformMapping.objects.filter(
         organization=organization, review_status=PlatformMapping.ReviewStatus.NEEDS_REVIEW
     )
     suggestions = queue.filter(match_method=PlatformMapping.MatchMethod.SIMILARITY).order_by("pk")
-    assert suggestions.count() >= 2, "the sandbox's title-only twins should need review"
+    assert suggestions.count() >= 2, "the dirty seller's uncertain title matches need review"
     to_confirm, to_reject = suggestions[0], suggestions[1]
     queued = queue.count()
     products_before = MasterProduct.objects.filter(organization=organization).count()
