@@ -13,12 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from catalog.candidates import products_with_variant_skus
-from catalog.listings import master_values
+from catalog.listings import listing_repoint, master_values
 from catalog.matching import SkuVerdict, generated_sku, match_confidence, normalize_sku
 from catalog.models import MasterProduct, Platform, PlatformMapping
 from catalog.title_matching import Candidate, TitleDecision, TitleListing, title_decisions
 from catalog.titles import compare_titles, title_key
-from imports.models import RawImportRecord
 from imports.pipeline.mappings import Issue, ListingRecord
 
 Review = PlatformMapping.ReviewStatus
@@ -344,38 +343,20 @@ class NewListingMatching:
             match_method=PlatformMapping.MatchMethod.SIMILARITY,
             review_status__in=(Review.AUTO, Review.NEEDS_REVIEW),
         ).exclude(platform_data__has_key="sku_note")
-        left, moved = [], []
+        left, moved = [], 0
         for mapping in movable:
             master = created.get(normalize_sku(mapping.platform_sku, self.rules))
             if master is None or mapping.platform in self.new_platforms.get(master.pk, ()):
                 continue
             left.append(mapping.master_product_id)
-            mapping.master_product = master
-            mapping.match_method = PlatformMapping.MatchMethod.SKU
-            mapping.match_confidence = Decimal("1")
-            mapping.review_status = Review.AUTO
-            mapping.review_reason = Reason.NONE
-            mapping.match_candidates = []
-            mapping.is_source = False
+            listing_repoint(
+                mapping=mapping,
+                master=master,
+                method=PlatformMapping.MatchMethod.SKU,
+                confidence=Decimal("1"),
+                review_status=Review.AUTO,
+            )
             self.new_platforms[master.pk].add(mapping.platform)
-            moved.append(mapping)
-        PlatformMapping.objects.bulk_update(
-            moved,
-            [
-                "master_product",
-                "match_method",
-                "match_confidence",
-                "review_status",
-                "review_reason",
-                "match_candidates",
-                "is_source",
-            ],
-        )
-        for mapping in moved:
-            RawImportRecord.objects.filter(
-                organization_id=self.organization_id,
-                platform=mapping.platform,
-                platform_product_id=mapping.platform_product_id,
-            ).update(master_product=mapping.master_product)
-        self.report.linked += len(moved)
+            moved += 1
+        self.report.linked += moved
         return left

@@ -122,6 +122,47 @@ def _own_product(
     return master
 
 
+REPOINT_FIELDS = (
+    "master_product",
+    "match_method",
+    "match_confidence",
+    "review_status",
+    "review_reason",
+    "match_candidates",
+    "is_source",
+    "variant_links",
+    "updated_at",
+)
+
+
+def listing_repoint(
+    *,
+    mapping: PlatformMapping,
+    master: MasterProduct,
+    method: str,
+    confidence: Decimal | None,
+    review_status: str,
+    review_reason: str = "",
+    candidates: list[dict[str, Any]] | None = None,
+    is_source: bool = False,
+) -> None:
+    """Put a listing on `master`, saying how it got there; its raw records follow."""
+    mapping.master_product = master
+    mapping.match_method = method
+    mapping.match_confidence = confidence
+    mapping.review_status = review_status
+    mapping.review_reason = review_reason
+    mapping.match_candidates = candidates or []
+    mapping.is_source = is_source
+    mapping.variant_links = []
+    mapping.save(update_fields=list(REPOINT_FIELDS))
+    RawImportRecord.objects.filter(
+        organization_id=mapping.organization_id,
+        platform=mapping.platform,
+        platform_product_id=mapping.platform_product_id,
+    ).update(master_product=master)
+
+
 @transaction.atomic
 def mapping_split(
     *,
@@ -146,28 +187,12 @@ def mapping_split(
         master = mapping.master_product
     else:
         master = _own_product(mapping, rules, sku_usable)
-    mapping.master_product = master
-    mapping.match_method = PlatformMapping.MatchMethod.NEW
-    mapping.match_confidence = None
-    mapping.review_status = review_status
-    mapping.review_reason = PlatformMapping.ReviewReason.NONE
-    mapping.is_source = True
-    mapping.variant_links = []
-    mapping.save(
-        update_fields=[
-            "master_product",
-            "match_method",
-            "match_confidence",
-            "review_status",
-            "review_reason",
-            "is_source",
-            "variant_links",
-            "updated_at",
-        ]
+    listing_repoint(
+        mapping=mapping,
+        master=master,
+        method=PlatformMapping.MatchMethod.NEW,
+        confidence=None,
+        review_status=review_status,
+        is_source=True,
     )
-    RawImportRecord.objects.filter(
-        organization_id=mapping.organization_id,
-        platform=mapping.platform,
-        platform_product_id=mapping.platform_product_id,
-    ).update(master_product=master)
     return master

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from catalog.bulk import bulk_update_rows
 from catalog.enrich import ENRICHED_MAPPING_FIELDS, ListingEnricher
-from catalog.listings import listing_from_platform_data, mapping_split
+from catalog.listings import listing_from_platform_data, listing_repoint, mapping_split
 from catalog.matching import SUGGEST_THRESHOLD, generated_sku, match_confidence, normalize_sku
 from catalog.models import MasterProduct, Platform, PlatformMapping
 from catalog.populate import CATALOG_LOCK_NAMESPACE
@@ -36,7 +36,6 @@ from catalog.services import quality_refresh
 from catalog.shop_skus import ShopSkus
 from catalog.title_matching import TitleDecision, TitleKeys, TitleListing, title_decisions
 from catalog.titles import compare_titles, title_key
-from imports.models import RawImportRecord
 from seo.services import keyword_statistics
 
 Review = PlatformMapping.ReviewStatus
@@ -257,32 +256,15 @@ class _Rematch:
     def _move(self, mapping: PlatformMapping, decision: TitleDecision) -> None:
         own, target = mapping.master_product, decision.master
         assert target is not None
-        mapping.master_product = target
-        mapping.match_method = Method.SIMILARITY
-        mapping.match_confidence = decision.confidence
-        mapping.review_status = Review.AUTO if decision.auto else Review.NEEDS_REVIEW
-        mapping.review_reason = "" if decision.auto else decision.reason
-        mapping.match_candidates = decision.candidates_json()
-        mapping.is_source = False
-        mapping.variant_links = []
-        mapping.save(
-            update_fields=[
-                "master_product",
-                "match_method",
-                "match_confidence",
-                "review_status",
-                "review_reason",
-                "match_candidates",
-                "is_source",
-                "variant_links",
-                "updated_at",
-            ]
+        listing_repoint(
+            mapping=mapping,
+            master=target,
+            method=Method.SIMILARITY,
+            confidence=decision.confidence,
+            review_status=Review.AUTO if decision.auto else Review.NEEDS_REVIEW,
+            review_reason="" if decision.auto else decision.reason,
+            candidates=decision.candidates_json(),
         )
-        RawImportRecord.objects.filter(
-            organization_id=self.organization_id,
-            platform=mapping.platform,
-            platform_product_id=mapping.platform_product_id,
-        ).update(master_product=target)
         if own.locked_fields:  # a merchandiser worked on it: keep it, out of the way
             own.status = MasterProduct.Status.ARCHIVED
             own.save(update_fields=["status", "updated_at"])

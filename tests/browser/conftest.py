@@ -92,6 +92,14 @@ def log_in(page, username: str, password: str = PASSWORD) -> None:
     page.wait_for_selector("#user-tools")
 
 
+def select_and_run(page, checkbox_values, action_label: str) -> None:
+    """Tick rows of an admin list and run one of its actions."""
+    for value in checkbox_values:
+        page.check(f"input[name=_selected_action][value='{value}']")
+    page.select_option("select[name=action]", label=action_label)
+    page.click("button[name=index]")
+
+
 @pytest.fixture
 def owner_page(make_page, owner):
     page = make_page()

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from catalog.models import MasterProduct, PlatformMapping
 from imports.models import ChannelConnection, ImportJob
 from imports.services import import_job_run, import_job_start
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, select_and_run
 from tests.factories import MasterProductFactory
 from tests.sandbox_fixtures import connect_sandbox
 
@@ -26,13 +26,6 @@ def _import(connection) -> ImportJob:
     """An import run here, in the test, for flows that start from an imported catalog."""
     job = import_job_start(connection=connection, queue=False)
     return import_job_run(job_id=job.pk)
-
-
-def _select_and_run(page, checkbox_values, action_label: str) -> None:
-    for value in checkbox_values:
-        page.check(f"input[name=_selected_action][value='{value}']")
-    page.select_option("select[name=action]", label=action_label)
-    page.click("button[name=index]")
 
 
 def test_log_in_and_connect_a_shopee_shop_through_its_authorization_page(
@@ -107,7 +100,7 @@ def test_import_from_the_admin_and_watch_the_progress_bar_reach_the_end(
     # A rate limit that makes the import last a few seconds, so the bar is seen moving.
     connection = connect_sandbox(sandbox, organization, "tiktokshop", rate_limit_qps=80)
     page.goto("/admin/imports/channelconnection/")
-    _select_and_run(page, [connection.pk], "Import now (full)")
+    select_and_run(page, [connection.pk], "Import now (full)")
     page.click(".messagelist .success a")  # "import #N queued"
 
     bar = page.locator("#progress-bar")
@@ -212,7 +205,7 @@ def test_recalculate_prices_previews_then_writes(owner_page, organization, make_
 
     page = owner_page
     page.goto("/admin/catalog/masterproduct/")
-    _select_and_run(page, [mapping.master_product_id], "Recalculate platform prices")
+    select_and_run(page, [mapping.master_product_id], "Recalculate platform prices")
     preview = page.locator("#price-preview")
     expect(preview).to_contain_text("Rp 1.000")
     expect(preview).to_contain_text(f"Rp {int(priced):,}".replace(",", "."))

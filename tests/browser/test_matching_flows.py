@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from catalog.models import PlatformMapping
 from imports.services import import_job_run, import_job_start
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, select_and_run
 from tests.catalog.match_quality import match_quality
 from tests.catalog.test_rematch import _as_imported_before
 from tests.sandbox_fixtures import connect_sandbox
@@ -19,13 +19,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.usefixtures("seeded_fee_rules"),
 ]
-
-
-def _select_and_run(page, checkbox_values, action_label: str) -> None:
-    for value in checkbox_values:
-        page.check(f"input[name=_selected_action][value='{value}']")
-    page.select_option("select[name=action]", label=action_label)
-    page.click("button[name=index]")
 
 
 def test_rematch_a_catalog_imported_before_and_split_an_automatic_link(
@@ -41,7 +34,7 @@ def test_rematch_a_catalog_imported_before_and_split_an_automatic_link(
     page = make_page()
     log_in(page, merchandiser.username)
     page.goto("/admin/catalog/organization/")
-    _select_and_run(page, [organization.pk], "Re-match the catalog (shows what would change first)")
+    select_and_run(page, [organization.pk], "Re-match the catalog (shows what would change first)")
     # The dry run: what would change, nothing written yet.
     expect(page.locator(f"#rematch-{organization.slug}")).to_be_visible()
     linked = int(page.locator("#count-linked").inner_text())
@@ -67,7 +60,7 @@ def test_rematch_a_catalog_imported_before_and_split_an_automatic_link(
         pk=first_row.locator("input[name=_selected_action]").get_attribute("value")
     )
     assert (auto.match_method, auto.review_status) == ("similarity", "auto")
-    _select_and_run(
+    select_and_run(
         page, [auto.pk], "Reject selected matches (each listing becomes its own product)"
     )
     expect(page.locator(".messagelist .success")).to_be_visible()
