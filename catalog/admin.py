@@ -183,11 +183,16 @@ class PlatformMappingInline(admin.TabularInline):
         "seo_title",
         "sync_enabled",
         "sync_status",
-        "match_method",
-        "match_confidence",
+        "match",
         "review_status",
     )
-    readonly_fields = ("match_method", "match_confidence")
+    readonly_fields = ("match",)
+
+    @admin.display(description=_("Match"))
+    def match(self, obj: PlatformMapping) -> str:
+        if obj.match_confidence is None:
+            return obj.get_match_method_display()
+        return f"{obj.get_match_method_display()} · {obj.match_confidence * 100:.0f}%"
 
     def has_add_permission(self, request, obj=None):
         return self.admin_site._registry[MasterProduct].has_change_permission(request, obj)

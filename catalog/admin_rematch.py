@@ -13,10 +13,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Membership, Organization
-from catalog.rematch import catalog_rematch
+from catalog.rematch import KINDS, RematchReport, catalog_rematch
 from catalog.selectors import organization_ids_for_user
 
 REMATCH_ROLES = (Membership.Role.OWNER, Membership.Role.MERCHANDISER)
+SHOWN_PER_KIND = 20
+
+
+def _sample_rows(report: RematchReport) -> list[dict]:
+    """A few changes of each kind, links first, each with why in the reader's language."""
+    rows = []
+    for kind in KINDS:
+        for row in [row for row in report.actions if row["action"] == kind][:SHOWN_PER_KIND]:
+            rows.append({**row, "why_text": _(row["why"]) % row["params"]})
+    return rows
 
 
 def rematch_queue(*, organization: Organization, user_id: int | None) -> None:
@@ -73,10 +83,10 @@ def rematch_catalog_action(
             messages.SUCCESS,
         )
         return None
-    reports = [
-        (organization, catalog_rematch(organization_id=organization.pk, dry_run=True))
-        for organization in allowed
-    ]
+    reports = []
+    for organization in allowed:
+        report = catalog_rematch(organization_id=organization.pk, dry_run=True)
+        reports.append((organization, report, _sample_rows(report)))
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": _("Re-match the catalog"),
@@ -85,6 +95,6 @@ def rematch_catalog_action(
         "opts": modeladmin.model._meta,
         "action_name": request.POST.get("action"),
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        "shown": 100,
+        "shown": SHOWN_PER_KIND,
     }
     return TemplateResponse(request, "admin/catalog/rematch.html", context)

@@ -197,12 +197,12 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
     def confidence(self, obj: PlatformMapping) -> str:
         if obj.match_confidence is None:
             return format_html("— · {}", obj.get_review_reason_display() or "")
-        reason = obj.get_review_reason_display() if obj.review_reason else ""
+        percent = f"{obj.match_confidence * 100:.0f}% · {obj.get_match_method_display()}"
+        if not obj.review_reason:
+            return percent
+        # Why it waits first: a high score with a close rival is not a certain match.
         return format_html(
-            "{}% · {}{}",
-            f"{obj.match_confidence * 100:.0f}",
-            obj.get_match_method_display(),
-            format_html("<br><small>{}</small>", reason) if reason else "",
+            "<b>{}</b><br><small>{}</small>", obj.get_review_reason_display(), percent
         )
 
     @admin.display(description=_("Weight (listing / product)"))

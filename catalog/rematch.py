@@ -24,6 +24,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from catalog.bulk import bulk_update_rows
 from catalog.enrich import ENRICHED_MAPPING_FIELDS, ListingEnricher
@@ -44,6 +45,10 @@ NEEDS_REVIEW = Review.NEEDS_REVIEW
 UNDECIDED = (Review.AUTO, NEEDS_REVIEW)  # the rest are a person's decisions
 BATCH = 500
 ACTIONS_KEPT_PER_KIND = 100
+KINDS = ("link", "review", "split", "unqueue", "sku")  # the order a report lists them in
+CONFIDENCE = gettext_noop("confidence %(percent)s%%")
+ANOTHER_SIZE = gettext_noop("another size or model: %(difference)s")
+WAS_SKU = gettext_noop("was %(old)s")
 # TikTok listings move onto Shopee-made products first, as imports (Shopee first) would link.
 MOVE_ORDER = (Platform.TIKTOKSHOP, Platform.SHOPEE)
 
@@ -60,7 +65,15 @@ class RematchReport:
     actions: list[dict[str, Any]] = field(default_factory=list)  # the first few of each kind
     _kept: Counter = field(default_factory=Counter, repr=False)
 
-    def note(self, action: str, mapping: PlatformMapping, detail: str, **extra: Any) -> None:
+    def note(
+        self,
+        action: str,
+        mapping: PlatformMapping,
+        why: str,
+        params: dict[str, Any] | None = None,
+        **extra: Any,
+    ) -> None:
+        """One change, with why as an English template and its values (shown translated)."""
         self._kept[action] += 1
         if self._kept[action] <= ACTIONS_KEPT_PER_KIND:
             self.actions.append(
@@ -68,7 +81,9 @@ class RematchReport:
                     "action": action,
                     "listing": f"{mapping.get_platform_display()} {mapping.platform_product_id}",
                     "title": mapping.platform_title[:120],
-                    "detail": detail,
+                    "why": why,
+                    "params": params or {},
+                    "detail": why % (params or {}),
                     **extra,
                 }
             )
@@ -143,7 +158,9 @@ class _Rematch:
                     mapping=mapping, rules=self.rules, review_status=Review.AUTO, sku_usable=False
                 )
                 self.report.split += 1
-                self.report.note("split", mapping, verdict.message(), product=product.sku)
+                self.report.note(
+                    "split", mapping, verdict.template(), verdict.params(), product=product.sku
+                )
             elif (
                 mapping.match_method == Method.NEW and mapping.review_status == Review.NEEDS_REVIEW
             ):
@@ -159,7 +176,7 @@ class _Rematch:
                     ]
                 )
                 self.report.unqueued += 1
-                self.report.note("unqueue", mapping, verdict.message())
+                self.report.note("unqueue", mapping, verdict.template(), verdict.params())
             if mapping.is_source:
                 self._replace_placeholder_sku(mapping, normalized)
         bulk_update_rows(PlatformMapping, notes, ["platform_data"])
@@ -174,7 +191,7 @@ class _Rematch:
         if taken.exclude(pk=product.pk).exists():
             sku = f"{sku}-{str(product.pk)[:8]}"
         self.report.sku_changed += 1
-        self.report.note("sku", mapping, f"{product.sku} → {sku}", product=sku)
+        self.report.note("sku", mapping, WAS_SKU, {"old": product.sku}, product=sku)
         product.sku = sku
         product.sku_normalized = normalize_sku(sku, self.rules)
         product.save(update_fields=["sku", "sku_normalized", "updated_at"])
@@ -203,8 +220,11 @@ class _Rematch:
             mapping_split(mapping=mapping, rules=self.rules, review_status=Review.AUTO)
             self.touched.add(product.pk)
             self.report.split += 1
-            why = comparison.conflict or f"{confidence * 100:.0f}%"
-            self.report.note("split", mapping, why, product=product.sku)
+            if comparison.conflict:
+                why, params = ANOTHER_SIZE, {"difference": comparison.conflict}
+            else:
+                why, params = CONFIDENCE, {"percent": f"{confidence * 100:.0f}"}
+            self.report.note("split", mapping, why, params, product=product.sku)
 
     # --- 3. listings alone on their product ---------------------------------------------------
     def singles(self) -> None:
@@ -282,7 +302,8 @@ class _Rematch:
         self.report.note(
             kind,
             mapping,
-            f"{Decimal(decision.confidence or 0) * 100:.0f}%",
+            CONFIDENCE,
+            {"percent": f"{Decimal(decision.confidence or 0) * 100:.0f}"},
             product=target.sku,
             product_name=target.name[:120],
         )

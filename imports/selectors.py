@@ -41,7 +41,8 @@ def import_job_progress(job: ImportJob) -> dict[str, Any]:
         "eta_seconds": eta_seconds,
         "counts": {
             "created": job.created_count,
-            "linked": job.linked_count,
+            # Linked by SKU or by title: both are listings on a product of the other shop.
+            "linked": job.linked_count + job.title_linked_count,
             "suggested": job.suggested_count,
             "listed": job.listed_count,
             "fetched": job.fetched_count,

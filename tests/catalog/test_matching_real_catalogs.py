@@ -62,7 +62,10 @@ def _the_admin_says_it_plainly(client, tiktok_job):
         reverse("admin:catalog_platformmapping_change", args=[listing.pk]),
         HTTP_ACCEPT_LANGUAGE="id",
     ).content.decode()
-    assert "SKU &#x27;1&#x27; hanya pengisi: tidak dipakai untuk mencocokkan" in listing_page
+    assert (
+        "SKU &#x27;1&#x27; hanya isian, bukan kode produk: tidak dipakai untuk mencocokkan"
+        in listing_page
+    )
 
 
 def _matches_to_target(sandbox, organization, shopee_job, tiktok_job):

@@ -1,9 +1,11 @@
 """Re-matching a catalog imported before matching knew placeholder SKUs."""
 
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from catalog.listings import mapping_split
 from catalog.models import MasterProduct, PlatformMapping
@@ -128,3 +130,37 @@ def test_the_command_dry_runs_unless_told_to_apply(legacy_catalog, organization)
     call_command("rematch_catalog", organization=organization.slug, apply=True, stdout=out)
     assert "Re-matched Toko Satu" in out.getvalue()
     assert _catalog_state(organization) != before
+
+
+def test_the_admin_dry_run_lists_links_first_in_the_readers_language(
+    legacy_catalog, merchandiser_client, organization
+):
+    before = _catalog_state(organization)
+    page = merchandiser_client.post(
+        reverse("admin:catalog_organization_changelist"),
+        {"action": "rematch_catalog_action", "_selected_action": [organization.pk]},
+        HTTP_ACCEPT_LANGUAGE="id",
+    ).content.decode()
+    assert _catalog_state(organization) == before  # a dry run
+    rows = re.findall(r'<tr class="rematch-(\w+)">', page)
+    assert rows[0] == "link" and {"link", "unqueue", "sku"} <= set(rows)
+    assert rows.index("unqueue") > max(i for i, kind in enumerate(rows) if kind == "link")
+    assert "hanya isian, bukan kode produk: tidak dipakai untuk mencocokkan" in page
+    assert "keyakinan" in page and "sebelumnya 1-" in page
+    assert page.count('value="Cocokkan ulang sekarang"') == 2
+
+
+def test_only_owners_and_merchandisers_may_rematch(legacy_catalog, client, viewer, organization):
+    client.force_login(viewer)
+    before = _catalog_state(organization)
+    response = client.post(
+        reverse("admin:catalog_organization_changelist"),
+        {
+            "action": "rematch_catalog_action",
+            "_selected_action": [organization.pk],
+            "confirm": "yes",
+        },
+        follow=True,
+    )
+    assert "Only an owner or a merchandiser" in response.content.decode()
+    assert _catalog_state(organization) == before
