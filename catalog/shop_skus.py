@@ -165,6 +165,6 @@ def placeholder_skus_html(rows: list[dict[str, object]]) -> str:
     if not rows:
         return "—"
     return format_html(
-        '<ul class="placeholder-skus">{}</ul>',
+        '<ul class="placeholder-skus" style="margin:0;padding:0;list-style:none">{}</ul>',
         format_html_join("", "<li>{}</li>", ((line,) for line in placeholder_sku_lines(rows))),
     )
