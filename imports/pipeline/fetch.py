@@ -25,6 +25,12 @@ TIKTOK_RESULT_CAP = 10_000
 PAGE_SIZE = 100
 
 
+class PagingStuck(Exception):
+    """A window the platform will not page through and that cannot be split any further."""
+
+    error_type = ErrorType.API_QUOTA_EXCEEDED
+
+
 class PagingCapReached(Exception):
     """The platform refused to page this deep; the window must be split smaller."""
 
@@ -85,6 +91,25 @@ class Fetcher:
 
     def reference_data(self) -> dict[str, Any]:
         return {}
+
+
+def window_split(fetcher: Fetcher, window: Window, reached: int) -> list[Window]:
+    """Smaller windows for one the platform stopped paging after `reached` results.
+
+    Every split makes progress: windows within the cap the platform enforced, or half the
+    window when that is not smaller (a cap below the page size refuses the very first page).
+    A window that cannot be split (a second of updates over the cap) is a resumable error
+    naming it, never a loop.
+    """
+    cap = reached if 0 < reached < window.total else window.total // 2
+    smaller = fetcher.plan(window.time_from, window.time_to, cap=max(1, cap))
+    if [(w.time_from, w.time_to) for w in smaller] == [(window.time_from, window.time_to)]:
+        raise PagingStuck(
+            f"The platform stops paging after {reached} results, and the {window.total} "
+            f"listings updated between {window.time_from} and {window.time_to} (Unix time) "
+            "cannot be split into smaller windows. Resume the import to try again."
+        )
+    return smaller
 
 
 def _failure(product_id: str, error: Exception) -> FetchFailure:
@@ -227,8 +252,10 @@ class TikTokFetcher(Fetcher):
                         update_time_le=window.time_to,
                     )
                 except MarketplaceError as error:
-                    if error.code == "12052180":  # the 10,000-result cap
-                        raise PagingCapReached(max(PAGE_SIZE, reached)) from error
+                    if error.code == "12052180":  # the result cap (10,000 as documented)
+                        # What this window actually got before the refusal: the cap in force
+                        # (0 when it refused the first page), never more than was reached.
+                        raise PagingCapReached(reached) from error
                     raise
                 reached += len(data.get("products") or [])
                 ids = [str(product["id"]) for product in data.get("products") or []]

@@ -35,9 +35,11 @@ from imports.pipeline.fetch import (
     Fetcher,
     Page,
     PagingCapReached,
+    PagingStuck,
     ShopeeFetcher,
     TikTokFetcher,
     Window,
+    window_split,
 )
 from imports.pipeline.joblog import catalog_summary_log, job_log
 from imports.pipeline.memory import MemoryLimitExceeded, memory_check
@@ -49,6 +51,7 @@ logger = logging.getLogger("imports.pipeline")
 
 ADVISORY_LOCK_NAMESPACE = 0x5E7C  # keeps our advisory lock keys apart from anyone else's
 MAX_LOGGED_RECORD_ERRORS = 20  # per run; every bad record keeps its errors on its raw row
+MAX_SPLITS_WITHOUT_PROGRESS = 50  # the job-level guard: no run splits windows forever
 # The populate report's counts that the job stores as <name>_count.
 PROCESS_COUNTS = (
     "processed",
@@ -162,6 +165,7 @@ class ImportRunner:
         self.session: CatalogSession | None = None
         self.coverage = CoverageCounter()
         self.errors_logged = 0
+        self.splits_without_progress = 0
         self.fetcher = fetcher or fetcher_for(job.connection, self.calls)
 
     # --- the run ----------------------------------------------------------------------------
@@ -190,7 +194,7 @@ class ImportRunner:
                 self._conclude()
             except JobCancelled:
                 self._finish(ImportJob.Status.CANCELLED, "cancelled on request")
-            except MemoryLimitExceeded as error:
+            except (MemoryLimitExceeded, PagingStuck) as error:
                 self._fail(error.error_type, str(error))
             except MarketplaceError as error:
                 self._fail(error.error_type, str(error), reauthorize=error.reauthorize)
@@ -329,10 +333,17 @@ class ImportRunner:
                 error_type="data_validation_error",
             )
 
-    def _split_window(self, window: Window, cap: int) -> None:
-        """The platform's paging cap is lower than planned: redo this window in smaller ones."""
+    def _split_window(self, window: Window, reached: int) -> None:
+        """The platform's paging cap is lower than planned: redo this window in smaller ones
+        (`window_split`); a run that stores nothing split after split stops."""
         job = self.job
-        smaller = self.fetcher.plan(window.time_from, window.time_to, cap=max(1, cap))
+        self.splits_without_progress += 1
+        if self.splits_without_progress > MAX_SPLITS_WITHOUT_PROGRESS:
+            raise PagingStuck(
+                f"The platform refused to page {MAX_SPLITS_WITHOUT_PROGRESS} windows in a row "
+                "and nothing was stored meanwhile: stopped. Resume the import to try again."
+            )
+        smaller = window_split(self.fetcher, window, reached)
         position = job.checkpoint["window"]
         windows = job.checkpoint["windows"]
         job.checkpoint = {
@@ -346,12 +357,14 @@ class ImportRunner:
         job.save(update_fields=["checkpoint", "api_calls", "updated_at"])
         job_log(
             job,
-            f"The platform stopped paging at {cap}: window split into {len(smaller)}.",
+            f"The platform stopped paging after {reached} results: window split into "
+            f"{len(smaller)}.",
             ImportJobEvent.Level.WARNING,
         )
 
     def _commit_page(self, page: Page) -> None:
         job = self.job
+        self.splits_without_progress = 0
         checkpoint = dict(job.checkpoint)
         if page.next_cursor is None:
             checkpoint["window"] += 1

@@ -241,6 +241,20 @@ class MarketplaceSandbox:
                 api = self.shopee if platform == "shopee" else self.tiktok
                 api.authority.expire_access_tokens()
                 return SandboxResponse.json(200, {"expired": platform})
+            if path == "/paging" and method == "POST":
+                # How deep each platform lets a client page (below the page size, too).
+                caps = {"shopee_offset_cap": self.shopee, "tiktok_result_cap": self.tiktok}
+                for name, value in body.items():
+                    if name not in caps or int(value) < 1:
+                        raise ValueError(f"unknown paging setting or not positive: {name}")
+                    setattr(caps[name], name.split("_", 1)[1], int(value))
+                return SandboxResponse.json(
+                    200,
+                    {
+                        "shopee_offset_cap": self.shopee.offset_cap,
+                        "tiktok_result_cap": self.tiktok.result_cap,
+                    },
+                )
             if path == "/tiktok-redirect" and method == "POST":
                 self.tiktok.redirect_uri = str(body["redirect_uri"])
                 return SandboxResponse.json(200, {"redirect_uri": self.tiktok.redirect_uri})

@@ -344,7 +344,9 @@ class ShopeeSandbox:
         listings = self.catalog.listings
         query = {"time_from": time_from, "time_to": time_to, "classes": statuses}
         total = listings.count(**query)
-        indices = listings.page(**query, offset=offset, limit=page_size)
+        indices = listings.page(
+            **query, offset=offset, limit=min(page_size, self.offset_cap - offset)
+        )
         next_offset = offset + len(indices)
         return self._ok(
             {

@@ -71,6 +71,7 @@ class TikTokSandbox:
     access_lifetime: float = 7 * 86_400
     refresh_lifetime: float = 365 * 86_400
     shop_number: int = 1
+    result_cap: int = RESULT_CAP  # search results reachable by paging (control API: /paging)
     routes: dict[tuple[str, str], Callable] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -361,8 +362,11 @@ class TikTokSandbox:
             if value is not None and (not isinstance(value, int) or value < 0):
                 raise TikTokError(12019119, f"Invalid {name}.")
         offset = self._offset(request.arg("page_token"))
-        if offset >= RESULT_CAP:
-            raise TikTokError(12052180, "The total number of search results can not exceed 10000.")
+        if offset >= self.result_cap:
+            raise TikTokError(
+                12052180,
+                f"The total number of search results can not exceed {self.result_cap}.",
+            )
         listings = self.catalog.listings
         query = {
             "time_from": time_from,
@@ -370,7 +374,9 @@ class TikTokSandbox:
             "classes": self._search_classes(status, platforms),
         }
         total = listings.count(**query)
-        indices = listings.page(**query, offset=offset, limit=int(page_size))
+        # Results past the cap are never served, whatever the page size asks for.
+        limit = min(int(page_size), self.result_cap - offset)
+        indices = listings.page(**query, offset=offset, limit=limit)
         next_offset = offset + len(indices)
         return {
             "total_count": total,
