@@ -8,15 +8,22 @@ whose 10 % fee is Rp11.000, leaving Rp99.000.
     payout = N - c*N - min(g*N, G) - p*N - a*N - t*N - F/q - S
     profit = payout - C          margin = profit / N
 
-Reverse (target margin m on N): N = (C + F/q + S) / (1 - c - g - p - a - t - m), or with the
-program-fee cap binding N = (C + F/q + S + G) / (1 - c - p - a - t - m); then P = N / (1 - d),
-rounded up to the price step and clamped to the bounds.
+Reverse (target margin m on N, i.e. profit >= m*N): N = (C + F/q + S) / (1 - c - g - p - a - t - m),
+or with the program-fee cap binding N = (C + F/q + S + G) / (1 - c - p - a - t - m); then
+P = N / (1 - d). That formula is exact only for unrounded fees. Forward rounds N and each fee to
+the rupiah on its own (half up; F/q and S too), so the real payout at a price differs from the
+formula by up to Rp0.50 per non-zero percentage fee, either way, and not monotonically: rounding
+P up to the price step is not enough (three fees rounded up leave Rp100.000 at 0 % Rp1 short).
+So the formula only brackets the answer: reverse solves it with C + F/q + S - E and + E
+(E = Rp0.50 x the number of non-zero percentage fees), then walks that bracket and returns the
+lowest price on the grid (the minimum price, or a multiple of the price step) whose forward
+payout reaches C + m*N, every fee rounded as forward rounds it; above the maximum price it refuses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -114,6 +121,20 @@ class Breakdown:
         return (self.total_fees * 100 / self.net_price).quantize(Decimal("0.01"))
 
 
+def _percentage_fees(
+    net: Decimal, rule: FeeRule
+) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal, bool]:
+    """Commission, program, payment, affiliate and PPh 22 on `net`, each rounded on its own."""
+    commission = _money(net * rule.commission)
+    uncapped = net * rule.program
+    capped = rule.program_cap is not None and uncapped > rule.program_cap
+    program = _money(rule.program_cap if capped else uncapped)
+    payment = _money(net * rule.payment)
+    affiliate = _money(net * rule.affiliate)
+    pph22 = _money(net * rule.pph22)
+    return commission, program, payment, affiliate, pph22, capped
+
+
 def forward(
     list_price: Decimal,
     rule: FeeRule,
@@ -129,13 +150,7 @@ def forward(
     if not ZERO <= discount < ONE:
         raise PricingError(_("The seller discount must be at least 0 and below 100%."))
     net = _money(list_price * (ONE - discount))
-    commission = _money(net * rule.commission)
-    uncapped = net * rule.program
-    capped = rule.program_cap is not None and uncapped > rule.program_cap
-    program = _money(rule.program_cap if capped else uncapped)
-    payment = _money(net * rule.payment)
-    affiliate = _money(net * rule.affiliate)
-    pph22 = _money(net * rule.pph22)
+    commission, program, payment, affiliate, pph22, capped = _percentage_fees(net, rule)
     fixed = _money(rule.fixed_per_item)
     shipping = _money(shipping)
     fees = commission + program + payment + affiliate + pph22 + fixed
@@ -167,6 +182,28 @@ def _round_up(value: Decimal, step: Decimal) -> Decimal:
     return (value / step).to_integral_value(rounding=ROUND_CEILING) * step
 
 
+def _round_down(value: Decimal, step: Decimal) -> Decimal:
+    return (value / step).to_integral_value(rounding=ROUND_FLOOR) * step
+
+
+def _formula_net(base: Decimal, target_margin: Decimal, rule: FeeRule) -> Decimal | None:
+    """The module docstring's N for `base` (= C + F/q + S), unrounded; None if unreachable."""
+    denominator = ONE - rule.rate_without_program - rule.program - target_margin
+    net = base / denominator if denominator > 0 else None
+    if rule.program_cap is not None and (net is None or net * rule.program > rule.program_cap):
+        # The capped program fee is a fixed amount per item.
+        denominator = ONE - rule.rate_without_program - target_margin
+        net = (base + rule.program_cap) / denominator if denominator > 0 else None
+    return net
+
+
+# Grid prices reverse tries before giving up on the smallest one (only a margin that leaves
+# fees and margin within a hair of 100 % gets near it); it then returns the bracket's top price,
+# which still reaches the target.
+SEARCH_LIMIT = 10_000
+HALF = Decimal("0.5")
+
+
 def reverse(
     cost: Decimal,
     target_margin: Decimal,
@@ -175,20 +212,26 @@ def reverse(
     discount: Decimal = ZERO,
     shipping: Decimal = ZERO,
 ) -> Breakdown:
-    """The list price that earns `target_margin` (profit over net price) on `cost`."""
+    """The lowest list price that earns `target_margin` (profit over net price) on `cost`.
+
+    Fed back through `forward`, the returned price pays out at least cost + target_margin x net
+    price, and every lower price on the grid (one step down, ..., the minimum price) pays out
+    less, unless the returned price is the minimum price itself. (With more than SEARCH_LIMIT
+    candidates it settles for the bracket's top: still enough, maybe not the lowest.)
+    """
     _require_decimal(cost=cost, target_margin=target_margin, discount=discount, shipping=shipping)
     if cost < 0:
         raise PricingError(_("The cost cannot be negative."))
     if not ZERO <= discount < ONE:
         raise PricingError(_("The seller discount must be at least 0 and below 100%."))
-    base = cost + rule.fixed_per_item + shipping
-    denominator = ONE - rule.rate_without_program - rule.program - target_margin
-    net = base / denominator if denominator > 0 else None
-    if rule.program_cap is not None and (net is None or net * rule.program > rule.program_cap):
-        # The capped program fee is a fixed amount per item.
-        denominator = ONE - rule.rate_without_program - target_margin
-        net = (base + rule.program_cap) / denominator if denominator > 0 else None
-    if net is None:
+    # What forward deducts besides the percentage fees, rounded as forward rounds it.
+    base = cost + _money(rule.fixed_per_item) + _money(shipping)
+    # Each percentage fee rounded on its own moves the payout by at most Rp0.50 from the formula.
+    rates = (rule.commission, rule.program, rule.payment, rule.affiliate, rule.pph22)
+    slack = HALF * sum(1 for rate in rates if rate)
+    lowest_net = _formula_net(base - slack, target_margin, rule)
+    highest_net = _formula_net(base + slack, target_margin, rule)
+    if lowest_net is None or highest_net is None:
         total = (rule.rate_without_program + rule.program) * 100
         raise PricingError(
             _(
@@ -197,9 +240,31 @@ def reverse(
             )
             % {"margin": f"{target_margin * 100:.1f}", "fees": f"{total:.2f}"}
         )
-    price = _round_up(net / (ONE - discount), rule.price_step)
-    if rule.min_price is not None and price < rule.min_price:
+    kept = ONE - discount  # net price = list price x kept, rounded to the rupiah
+    step = rule.price_step
+    # Below `lowest` no net price reaches the target; from `highest` on every one does.
+    lowest = max(ZERO, _round_down((lowest_net - HALF) / kept, step))
+    highest = _round_up((highest_net + HALF) / kept, step)
+
+    def reaches_target(net_price: Decimal) -> bool:
+        fees = sum(_percentage_fees(net_price, rule)[:5], ZERO)
+        return net_price - fees - base >= target_margin * net_price  # payout - cost >= m x N
+
+    price = lowest
+    if rule.min_price is not None and rule.min_price > price:
         price = rule.min_price
+    for _tried in range(SEARCH_LIMIT):
+        net_price = _money(price * kept)
+        if reaches_target(net_price):
+            break
+        # The next grid price above `price` whose net price is higher (same net, same payout).
+        price = max(_round_down(price, step) + step, _round_up((net_price + HALF) / kept, step))
+    else:
+        # Too many candidates to try them all: the bracket's top reaches the target (the loop
+        # only guards against the last digit of Decimal's division).
+        price = max(price, highest)
+        while not reaches_target(_money(price * kept)):
+            price += step
     if rule.max_price is not None and price > rule.max_price:
         raise PricingError(
             _("The price for this margin (%(price)s) is above the platform's maximum (%(max)s).")

@@ -1,11 +1,13 @@
 """The calculator: the facts file's worked examples, properties, caps, bounds, errors."""
 
+from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pricing import calculator
 from pricing.calculator import FeeRule, PricingError, forward, gross_up, reverse
 
 SHOPEE_GOX = FeeRule(
@@ -50,6 +52,45 @@ def test_gross_up_covers_the_base_price_unlike_adding_fees_on_top():
     assert priced.payout - D("100000") < D("100")  # within one price step
     naive = forward(D("100000") * (1 + D("0.08") + D("0.005")) + D("1250"), TIKTOK)
     assert naive.payout < D("100000")  # the seed's arithmetic leaves money on the table
+
+
+def pays_out_the_target(quote, cost, margin):
+    """Profit >= margin x net price, exactly: payout >= cost + margin x net price."""
+    return quote.payout >= cost + margin * quote.net_price
+
+
+# Issue #17, item 7: commission, payment and affiliate fees each rounded up on their own.
+THREE_FEES = FeeRule(
+    commission=D("0.04"), payment=D("0.018"), affiliate=D("0.10"), price_step=D("1")
+)
+
+
+def test_reverse_never_pays_out_less_than_asked():
+    quote = reverse(D("100000"), D("0"), THREE_FEES)
+    assert quote.list_price == D("118766")
+    assert quote.payout == D("100000") and quote.profit == D("0")
+    # One step lower is short: the unrounded formula's price, 118,765, paid out Rp99,999
+    # (fees 4,750.60 + 2,137.77 + 11,876.50 round to 4,751 + 2,138 + 11,877).
+    lower = forward(quote.list_price - 1, THREE_FEES)
+    assert lower.list_price == D("118765") and lower.payout == D("99999")
+    assert gross_up(D("100000"), THREE_FEES) == quote
+
+
+def test_a_margin_within_a_hair_of_the_fees_is_still_the_lowest_price():
+    # Fees + margin = 99.999 %: the formula brackets ~200,000 net prices, each Rp0.00001 apart
+    # in profit, and rounding noise of up to Rp1 decides which ones pay out.
+    rule = FeeRule(commission=D("0.08"), payment=D("0.018"), price_step=D("1"))
+    margin = D("0.90199")
+    quote = reverse(D("50000"), margin, rule)
+    assert pays_out_the_target(quote, D("50000"), margin)
+    assert not pays_out_the_target(forward(quote.list_price - 1, rule), D("50000"), margin)
+
+
+def test_too_many_candidates_falls_back_to_a_price_that_still_pays_out(monkeypatch):
+    monkeypatch.setattr(calculator, "SEARCH_LIMIT", 1)
+    quote = reverse(D("100000"), D("0"), THREE_FEES)
+    assert quote.payout >= D("100000")
+    assert quote.list_price == D("118768")  # the top of the formula's bracket
 
 
 def test_program_fee_cap_binding_and_not():
@@ -103,39 +144,84 @@ def test_floats_are_refused_everywhere():
 
 
 rates = st.decimals(min_value=D("0"), max_value=D("0.12"), places=4)
+money = st.decimals(min_value=D("0"), max_value=D("20000"), places=2)
 
 
 @settings(max_examples=300, deadline=None)
 @given(
-    cost=st.decimals(min_value=D("1000"), max_value=D("5000000"), places=0),
-    margin=st.decimals(min_value=D("0"), max_value=D("0.4"), places=3),
+    cost=st.decimals(min_value=D("0"), max_value=D("5000000"), places=2),
+    margin=st.decimals(min_value=D("-0.1"), max_value=D("0.4"), places=3),
     commission=rates,
+    payment=rates,
     program=rates,
     affiliate=rates,
-    cap=st.one_of(st.none(), st.decimals(min_value=D("1000"), max_value=D("50000"), places=0)),
-    discount=st.decimals(min_value=D("0"), max_value=D("0.5"), places=2),
+    pph22=st.sampled_from([D("0"), D("0.005")]),
+    cap=st.one_of(st.none(), st.decimals(min_value=D("0"), max_value=D("50000"), places=0)),
+    discount=st.decimals(min_value=D("0"), max_value=D("0.5"), places=3),
     fixed=st.decimals(min_value=D("0"), max_value=D("5000"), places=0),
+    units=st.integers(min_value=1, max_value=3),
+    shipping=money,
     step=st.sampled_from([D("1"), D("100"), D("500"), D("1000")]),
+    min_price=st.one_of(st.none(), st.decimals(min_value=D("1"), max_value=D("300000"), places=0)),
+    max_price=st.one_of(st.none(), st.decimals(min_value=D("1"), max_value=D("9000000"), places=0)),
 )
-def test_reverse_then_forward_reaches_the_margin_within_one_step(
-    cost, margin, commission, program, affiliate, cap, discount, fixed, step
+def test_reverse_is_the_lowest_price_that_pays_out_the_target(
+    cost,
+    margin,
+    commission,
+    payment,
+    program,
+    affiliate,
+    pph22,
+    cap,
+    discount,
+    fixed,
+    units,
+    shipping,
+    step,
+    min_price,
+    max_price,
 ):
+    """forward(reverse(...)) reaches the target exactly; lower grid prices do not. No tolerance."""
     rule = FeeRule(
         commission=commission,
+        payment=payment,
         program=program,
         program_cap=cap,
         affiliate=affiliate,
-        pph22=D("0.005"),
+        pph22=pph22,
         fixed_per_order=fixed,
+        units_per_order=units,
         price_step=step,
+        min_price=min_price,
     )
     try:
-        quote = reverse(cost, margin, rule, discount=discount)
+        quote = reverse(cost, margin, rule, discount=discount, shipping=shipping)
     except PricingError:
         # Only when fees and margin really leave nothing of the price.
-        assert commission + affiliate + D("0.005") + margin + (program if cap is None else 0) >= 1
+        rate = commission + payment + affiliate + pph22 + (program if cap is None else 0)
+        assert rate + margin >= 1
         return
-    tolerance = D("6")  # each fee component is rounded to the rupiah once
-    assert quote.profit >= margin * quote.net_price - tolerance
-    lower = forward(quote.list_price - step, rule, discount=discount, cost=cost)
-    assert lower.profit < margin * lower.net_price + tolerance
+    assert quote.list_price >= 0
+    assert pays_out_the_target(quote, cost, margin)
+    if min_price is not None:
+        assert quote.list_price >= min_price
+        if quote.list_price == min_price:
+            return  # at the bound: lower prices are not allowed
+    # The lowest: the grid prices just below it (down to the minimum price) all pay out less.
+    lower = quote.list_price
+    for _ in range(5):
+        lower = (lower - step) if min_price is None else max(lower - step, min_price)
+        if lower < 0 or lower == quote.list_price:
+            break
+        below = forward(lower, rule, discount=discount, shipping=shipping, cost=cost)
+        assert not pays_out_the_target(below, cost, margin)
+        if lower == min_price:
+            break
+    # A maximum price refuses exactly the prices above it.
+    bounded = replace(rule, max_price=max_price)
+    if max_price is not None and quote.list_price > max_price:
+        with pytest.raises(PricingError, match="above the platform's maximum"):
+            reverse(cost, margin, bounded, discount=discount, shipping=shipping)
+    else:
+        assert reverse(cost, margin, bounded, discount=discount, shipping=shipping) == quote
