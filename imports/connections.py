@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.db import connections, transaction
 from django.utils import timezone
 
 from catalog.models import Platform
-from imports.clients.base import MarketplaceClient, TokenGrant
+from imports.clients.base import NOT_SENT, MarketplaceClient, TokenGrant
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.clients.ratelimit import RateLimiter
 from imports.clients.retry import RetryPolicy
@@ -21,6 +22,11 @@ from imports.clients.tiktok import TikTokShopClient
 from imports.models import ChannelConnection
 
 logger = logging.getLogger("imports.connections")
+REFRESH_MARGIN_SHARE = 0.25  # of a token's life: the proactive refresh margin's ceiling
+REAUTHORIZE_SENTENCE = (
+    "The marketplace no longer accepts this shop's authorization: connect the shop again "
+    "(Channel connections, Connect)."
+)
 
 
 class ConnectionTokens:
@@ -30,12 +36,29 @@ class ConnectionTokens:
     spend the same single-use refresh token; the new pair is committed before it is used.
     """
 
-    def __init__(self, connection_id: int, refresher: Callable[[str], TokenGrant]) -> None:
+    def __init__(
+        self,
+        connection_id: int,
+        refresher: Callable[[str], TokenGrant],
+        retry: RetryPolicy | None = None,
+    ) -> None:
         self.connection_id = connection_id
         self.refresher = refresher
+        self.retry = retry or retry_policy()
         self._lock = threading.Lock()
         self._token = ""
         self._expires_at = None
+        # Seconds a token of this connection lives, known from the first refresh on (until then
+        # the configured margin applies: a stored token close to expiry is refreshed first).
+        self._life: float | None = None
+
+    def _margin(self) -> timedelta:
+        """Refresh this long before expiry: the setting, but at most a fraction of a token's
+        life, so tokens living seconds are refreshed once per life, not before every call."""
+        margin = float(settings.IMPORT_TOKEN_REFRESH_MARGIN_SECONDS)
+        if self._life:
+            margin = min(margin, self._life * REFRESH_MARGIN_SHARE)
+        return timedelta(seconds=margin)
 
     def _load(self) -> None:
         row = ChannelConnection.objects.only("access_token", "access_token_expires_at").get(
@@ -47,7 +70,7 @@ class ConnectionTokens:
         with self._lock:
             if not self._token:
                 self._load()
-            margin = timedelta(seconds=settings.IMPORT_TOKEN_REFRESH_MARGIN_SECONDS)
+            margin = self._margin()
             expiring = self._expires_at is not None and self._expires_at - margin <= timezone.now()
             stale = self._token
         if expiring or not stale:
@@ -65,7 +88,7 @@ class ConnectionTokens:
     def _refresh(self, stale_token: str) -> str:
         with self._lock, transaction.atomic():
             row = ChannelConnection.objects.select_for_update().get(pk=self.connection_id)
-            margin = timedelta(seconds=settings.IMPORT_TOKEN_REFRESH_MARGIN_SECONDS)
+            margin = self._margin()
             fresh_enough = (
                 row.access_token_expires_at is None
                 or row.access_token_expires_at - margin > timezone.now()
@@ -82,11 +105,13 @@ class ConnectionTokens:
                     reauthorize=True,
                 )
             try:
-                grant = self.refresher(row.refresh_token)
+                grant = self._grant_with_retries(row.refresh_token)
             except MarketplaceError as error:
                 if error.reauthorize:
                     row.status = ChannelConnection.Status.NEEDS_REAUTHORIZATION
-                    row.last_error = str(error)
+                    row.last_error = (
+                        f"{REAUTHORIZE_SENTENCE} ({row.get_platform_display()}: {error.message})"
+                    )
                     row.save(update_fields=["status", "last_error", "updated_at"])
                 raise
             row.access_token = grant.access_token
@@ -104,7 +129,36 @@ class ConnectionTokens:
             )
             logger.info("connection %s: access token refreshed", self.connection_id)
             self._token, self._expires_at = grant.access_token, grant.access_expires_at
+            if grant.access_expires_at is not None:
+                self._life = (grant.access_expires_at - timezone.now()).total_seconds() or None
             return self._token
+
+    def _grant_with_retries(self, refresh_token: str) -> TokenGrant:
+        """Refresh, retrying only what the platform surely did not act on (a 429 or 5xx
+        answer, a connection that never opened): a Shopee refresh token is single-use, and
+        a call that may have spent it is never repeated with it."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self.refresher(refresh_token)
+            except MarketplaceError as error:
+                unspent = (
+                    error.http_status == 429
+                    or (error.http_status or 0) >= 500
+                    or error.code == NOT_SENT
+                )
+                if not (unspent and error.retryable) or attempt >= self.retry.max_attempts:
+                    raise
+                delay = self.retry.delay(attempt, error.retry_after)
+                logger.warning(
+                    "connection %s: token refresh failed (attempt %d), retrying in %.2fs: %s",
+                    self.connection_id,
+                    attempt,
+                    delay,
+                    error,
+                )
+                time.sleep(delay)
 
 
 def retry_policy() -> RetryPolicy:

@@ -53,6 +53,11 @@ class ApiCall:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+# The code of a transport error whose request never reached the platform (safe to repeat even
+# when the call is not idempotent, like spending a single-use refresh token).
+NOT_SENT = "not_sent"
+
+
 def _retry_after(response: requests.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
@@ -189,10 +194,13 @@ class MarketplaceClient:
                 allow_redirects=False,
             )
             body = response.content  # read inside the try: a cut body fails here
+        except requests.ConnectTimeout as exc:
+            raise self._transport_error(endpoint, "could not connect", exc, sent=False) from exc
         except requests.Timeout as exc:
             raise self._transport_error(endpoint, "timed out", exc) from exc
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
-            raise self._transport_error(endpoint, "connection failed", exc) from exc
+            sent = "NewConnectionError" not in repr(exc)  # refused: the request never left
+            raise self._transport_error(endpoint, "connection failed", exc, sent=sent) from exc
         elapsed = time.perf_counter() - started
         try:
             payload = json.loads(body)
@@ -232,12 +240,15 @@ class MarketplaceClient:
             self.observer.done(endpoint, elapsed, False)
         return payload
 
-    def _transport_error(self, endpoint: str, what: str, exc: Exception) -> MarketplaceError:
+    def _transport_error(
+        self, endpoint: str, what: str, exc: Exception, sent: bool = True
+    ) -> MarketplaceError:
         return MarketplaceError(
             f"{endpoint}: {what} ({type(exc).__name__})",
             error_type=ErrorType.API_CONNECTION_ERROR,
             retryable=True,
             platform=self.platform,
+            code="" if sent else NOT_SENT,
         )
 
     def status_error(

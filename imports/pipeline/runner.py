@@ -28,7 +28,7 @@ from config.logging import log_context
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.clients.shopee import ShopeeClient
 from imports.clients.tiktok import TikTokShopClient
-from imports.connections import client_for
+from imports.connections import REAUTHORIZE_SENTENCE, client_for
 from imports.models import ChannelConnection, ImportJob, ImportJobEvent
 from imports.pipeline.analyse import CoverageCounter
 from imports.pipeline.fetch import (
@@ -483,6 +483,7 @@ class ImportRunner:
         update: dict[str, Any] = {"last_error": message[:2000]}
         if reauthorize:
             update["status"] = ChannelConnection.Status.NEEDS_REAUTHORIZATION
+            update["last_error"] = f"{REAUTHORIZE_SENTENCE} ({message})"[:2000]
         ChannelConnection.objects.filter(pk=job.connection_id).update(**update)
         self.progress(job)
 

@@ -40,6 +40,10 @@ FAULT_FREE_SHOPEE_PATHS = {
 }
 
 
+# Token refresh endpoints (the control API can make them refuse a few calls).
+REFRESH_PATHS = {"/api/v2/auth/access_token/get", "/api/v2/token/refresh"}
+
+
 class DropConnection(Exception):
     """Close the connection without answering."""
 
@@ -98,6 +102,8 @@ class MarketplaceSandbox:
         self.injector = FaultInjector(self.faults)
         self.limiters = {"shopee": RateLimiter(), "tiktokshop": RateLimiter()}
         self.counters = Counters()
+        # Refusals the next token refreshes get (control API: /token-faults), per platform.
+        self.token_faults: dict[str, dict[str, int]] = {"shopee": {}, "tiktokshop": {}}
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self.base_url = ""
@@ -175,6 +181,10 @@ class MarketplaceSandbox:
         self.counters.call(platform, endpoint_name(platform, request.path))
         platform_api = self.shopee if platform == "shopee" else self.tiktok
         if not faults_apply:
+            if request.path in REFRESH_PATHS:
+                refused = self._token_fault(platform, platform_api)
+                if refused is not None:
+                    return refused
             return handler(request)
         config = self.faults
         if config.latency_ms:
@@ -204,6 +214,19 @@ class MarketplaceSandbox:
             response.headers["X-Sandbox-Truncate"] = "1"
         elif fault == "malformed":
             response.body = response.body[: len(response.body) // 2] + b"<!-- upstream error -->"
+        return response
+
+    def _token_fault(self, platform: str, platform_api: Any) -> SandboxResponse | None:
+        """A queued refusal for a token refresh, answered before the token is spent."""
+        pending = self.token_faults[platform]
+        kind = next((kind for kind, left in pending.items() if left > 0), None)
+        if kind is None:
+            return None
+        pending[kind] -= 1
+        self.counters.fault(platform, f"token_{kind}")
+        response = platform_api.fault_response(kind)
+        if kind == "rate_limit":
+            response.headers["Retry-After"] = "1"
         return response
 
     # --- control API -------------------------------------------------------------------------
@@ -241,6 +264,15 @@ class MarketplaceSandbox:
                 api = self.shopee if platform == "shopee" else self.tiktok
                 api.authority.expire_access_tokens()
                 return SandboxResponse.json(200, {"expired": platform})
+            if path == "/token-faults" and method == "POST":
+                platform = body.pop("platform", "shopee")
+                if platform not in self.token_faults or not set(body) <= {
+                    "rate_limit",
+                    "server_error",
+                }:
+                    raise ValueError("token-faults takes a platform, rate_limit, server_error")
+                self.token_faults[platform].update({k: int(v) for k, v in body.items()})
+                return SandboxResponse.json(200, self.token_faults)
             if path == "/paging" and method == "POST":
                 # How deep each platform lets a client page (below the page size, too).
                 caps = {"shopee_offset_cap": self.shopee, "tiktok_result_cap": self.tiktok}
