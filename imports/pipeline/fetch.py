@@ -8,16 +8,17 @@ counting is cheap (one call with a page size of 1), and a window over the cap is
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.clients.shopee import ITEM_STATUSES, MAX_IDS_PER_CALL, ShopeeClient
 from imports.clients.tiktok import TikTokShopClient
 
 logger = logging.getLogger("imports.pipeline")
+T = TypeVar("T")
 
 EARLIEST = 1_262_304_000  # 2010-01-01: before either marketplace's open API existed
 SHOPEE_OFFSET_CAP = 10_000
@@ -93,6 +94,20 @@ class Fetcher:
         return {}
 
 
+def optional_call(read: Callable[[], T], default: T, what: str, skipped: list[str]) -> T:
+    """Reference data an import can do without: when the platform will not give it (not found,
+    a permission the shop's authorization lacks, still failing after retries), say so and go
+    on with `default`. A refused access token is not the reference data's fault: it still
+    stops the import (and a lacking authorization shows on the next product call anyway)."""
+    try:
+        return read()
+    except MarketplaceError as error:
+        if error.token_problem:
+            raise
+        skipped.append(f"Could not read {what}: {error.message}")
+        return default
+
+
 def window_split(fetcher: Fetcher, window: Window, reached: int) -> list[Window]:
     """Smaller windows for one the platform stopped paging after `reached` results.
 
@@ -134,7 +149,13 @@ class ShopeeFetcher(Fetcher):
         return int(page.get("total_count") or 0)
 
     def reference_data(self) -> dict[str, Any]:
-        categories = self.client.get_category(language="id")
+        skipped: list[str] = []
+        categories = optional_call(
+            lambda: self.client.get_category(language="id"),
+            [],
+            "categories (category names left blank)",
+            skipped,
+        )
         return {
             "categories": {
                 str(c["category_id"]): {
@@ -143,7 +164,13 @@ class ShopeeFetcher(Fetcher):
                 }
                 for c in categories
             },
-            "item_limit": self.client.get_item_limit(),
+            "item_limit": optional_call(
+                self.client.get_item_limit,
+                None,
+                "get_item_limit (Shopee's documented title limit of 100 characters used)",
+                skipped,
+            ),
+            "skipped": skipped,
         }
 
     def pages(self, window: Window, cursor: Any) -> Iterator[Page]:
@@ -231,12 +258,16 @@ class TikTokFetcher(Fetcher):
         return int(data.get("total_count") or 0)
 
     def reference_data(self) -> dict[str, Any]:
-        categories = self.client.get_categories()
+        skipped: list[str] = []
+        categories = optional_call(
+            self.client.get_categories, [], "categories (category names left blank)", skipped
+        )
         return {
             "categories": {
                 str(c["id"]): {"name": c.get("local_name"), "parent_id": str(c.get("parent_id"))}
                 for c in categories
-            }
+            },
+            "skipped": skipped,
         }
 
     def pages(self, window: Window, cursor: Any) -> Iterator[Page]:

@@ -250,6 +250,8 @@ class ImportRunner:
         since = int(job.updated_since.timestamp()) if job.updated_since else None
         windows = self.fetcher.plan(since, until)
         job.reference_data = self.fetcher.reference_data()
+        for problem in job.reference_data.pop("skipped", []):
+            job_log(job, problem, ImportJobEvent.Level.WARNING)
         job.checkpoint = {
             "windows": [w.as_list() for w in windows],
             "window": 0,

@@ -102,6 +102,8 @@ class MarketplaceSandbox:
         self.injector = FaultInjector(self.faults)
         self.limiters = {"shopee": RateLimiter(), "tiktokshop": RateLimiter()}
         self.counters = Counters()
+        # Endpoints that refuse every call, path -> "not_found" | "permission" (/refuse).
+        self.refused: dict[str, str] = {}
         # Refusals the next token refreshes get (control API: /token-faults), per platform.
         self.token_faults: dict[str, dict[str, int]] = {"shopee": {}, "tiktokshop": {}}
         self._server: ThreadingHTTPServer | None = None
@@ -180,6 +182,8 @@ class MarketplaceSandbox:
     ) -> SandboxResponse:
         self.counters.call(platform, endpoint_name(platform, request.path))
         platform_api = self.shopee if platform == "shopee" else self.tiktok
+        if request.path in self.refused:
+            return refusal_response(platform, self.refused[request.path])
         if not faults_apply:
             if request.path in REFRESH_PATHS:
                 refused = self._token_fault(platform, platform_api)
@@ -264,6 +268,16 @@ class MarketplaceSandbox:
                 api = self.shopee if platform == "shopee" else self.tiktok
                 api.authority.expire_access_tokens()
                 return SandboxResponse.json(200, {"expired": platform})
+            if path == "/refuse" and method == "POST":
+                # {"/api/v2/product/get_item_limit": "permission"}; null lifts a refusal.
+                for refused_path, kind in body.items():
+                    if kind is None:
+                        self.refused.pop(refused_path, None)
+                    elif kind in ("not_found", "permission"):
+                        self.refused[refused_path] = kind
+                    else:
+                        raise ValueError("a refusal is not_found or permission")
+                return SandboxResponse.json(200, self.refused)
             if path == "/token-faults" and method == "POST":
                 platform = body.pop("platform", "shopee")
                 if platform not in self.token_faults or not set(body) <= {
@@ -300,6 +314,26 @@ class MarketplaceSandbox:
         except (KeyError, TypeError, ValueError) as exc:
             return SandboxResponse.json(400, {"error": str(exc)})
         return SandboxResponse.json(404, {"error": f"no control endpoint {method} {path}"})
+
+
+def refusal_response(platform: str, kind: str) -> SandboxResponse:
+    """What each platform answers a shop that may not use an endpoint, or lacks its data."""
+    if platform == "shopee":
+        error, message, status = {
+            "permission": ("error_permission", "No permission.", 403),
+            "not_found": ("error_not_found", "The data is not found.", 404),
+        }[kind]
+        return SandboxResponse.json(
+            status, {"request_id": secrets.token_hex(16), "error": error, "message": message}
+        )
+    code, message, status = {
+        "permission": (105005, "Access denied: no permission.", 403),
+        "not_found": (36009004, "The resource is not found.", 404),
+    }[kind]
+    return SandboxResponse.json(
+        status,
+        {"code": code, "message": message, "request_id": secrets.token_hex(16), "data": None},
+    )
 
 
 def placeholder_image(path: str) -> SandboxResponse:
