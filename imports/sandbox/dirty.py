@@ -37,7 +37,7 @@ from imports.sandbox.dirty_vocabulary import (
     DirtyType,
     Size,
 )
-from imports.sandbox.products import ProductSpec, VariantSpec
+from imports.sandbox.products import ProductSpec, VariantSpec, variant_specs
 from imports.sandbox.vocabulary import DESCRIPTION_CLOSERS, DESCRIPTION_OPENERS
 
 PROFILE = "dirty-seller"
@@ -179,20 +179,7 @@ def dirty_product(seed: int, namespace: str, index: int) -> DirtyProduct:
     tiers: tuple[tuple[str, tuple[str, ...]], ...] = ()
     variants: tuple[VariantSpec, ...] = ()
     if kind.tiers and own.random() < 0.6:
-        tiers = tuple(
-            (name, tuple(own.sample(options, own.randint(2, len(options)))))
-            for name, options in kind.tiers
-        )
-        combos = list(itertools.product(*(options for _name, options in tiers)))[:50]
-        variants = tuple(
-            VariantSpec(
-                options=combo,
-                sku=f"{code}-{'-'.join(option.upper().replace(' ', '') for option in combo)}",
-                price=_shelf_price(price * (1 + 0.1 * position / max(1, len(combos)))),
-                stock=own.randint(0, 200),
-            )
-            for position, combo in enumerate(combos)
-        )
+        tiers, variants = variant_specs(own, kind.tiers, code, price, _shelf_price)
     sides = {
         name: own.choice(PLATFORMS) if own.random() < rate else ""
         for name, rate in SIDED_RATES.items()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from imports.sandbox.vocabulary import (
@@ -78,6 +79,35 @@ def _sku(product_type: ProductType, index: int) -> str:
     return f"{prefix}-{index:06d}"
 
 
+Tiers = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def variant_specs(
+    rng: random.Random,
+    tier_options: Tiers,
+    sku: str,
+    price: int,
+    round_price: Callable[[float], int],
+) -> tuple[Tiers, tuple[VariantSpec, ...]]:
+    """Some of each tier's options, and a variant (SKU, price, stock) per combination."""
+    tiers = tuple(
+        (name, tuple(rng.sample(options, rng.randint(min(2, len(options)), len(options)))))
+        for name, options in tier_options
+    )
+    combos = list(itertools.product(*(options for _name, options in tiers)))[:50]
+    variants = tuple(
+        VariantSpec(
+            options=combo,
+            sku=f"{sku}-{'-'.join(option.upper().replace(' ', '') for option in combo)}",
+            # Variant prices stay within the platforms' 7x spread rule.
+            price=round_price(price * (1 + 0.1 * position / max(1, len(combos)))),
+            stock=rng.randint(0, 200),
+        )
+        for position, combo in enumerate(combos)
+    )
+    return tiers, variants
+
+
 def product_spec(seed: int, index: int) -> ProductSpec:
     rng = _rng(seed, index)
     product_type = PRODUCT_TYPES[rng.randrange(len(PRODUCT_TYPES))]
@@ -94,24 +124,10 @@ def product_spec(seed: int, index: int) -> ProductSpec:
     weight_g = rng.randint(*product_type.weight_range_g)
     sku = _sku(product_type, index)
 
-    tiers: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    tiers: Tiers = ()
     variants: tuple[VariantSpec, ...] = ()
     if product_type.tiers and rng.random() < 0.7:
-        tiers = tuple(
-            (name, tuple(rng.sample(options, rng.randint(min(2, len(options)), len(options)))))
-            for name, options in product_type.tiers
-        )
-        combos = list(itertools.product(*(options for _name, options in tiers)))[:50]
-        variants = tuple(
-            VariantSpec(
-                options=combo,
-                sku=f"{sku}-{'-'.join(option.upper().replace(' ', '') for option in combo)}",
-                # Variant prices stay within the platforms' 7x spread rule.
-                price=_round_price(price * (1 + 0.1 * position / max(1, len(combos)))),
-                stock=rng.randint(0, 200),
-            )
-            for position, combo in enumerate(combos)
-        )
+        tiers, variants = variant_specs(rng, product_type.tiers, sku, price, _round_price)
 
     paragraphs = (
         rng.choice(DESCRIPTION_OPENERS),
