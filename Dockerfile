@@ -15,7 +15,8 @@ COPY locale ./locale
 COPY locale_thirdparty ./locale_thirdparty
 COPY manage.py ./
 RUN pip install --no-cache-dir -c constraints.txt . \
-    && useradd --create-home syncstore
+    && useradd --create-home syncstore \
+    && mkdir -p /app/var/backups && chown -R syncstore /app/var
 
 # collectstatic needs settings but no database; production settings need these set.
 RUN DJANGO_SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only \
@@ -25,5 +26,10 @@ RUN DJANGO_SECRET_KEY=build-only-not-secret-build-only-not-secret-build-only \
 
 USER syncstore
 EXPOSE 8000
+# `python -m config.health` asks GET /api/health/ (python: the slim image has no curl) and fails
+# on the web server's own checks (database, migrations). The worker container, which serves no
+# HTTP, overrides this with `python -m config.health --worker` (compose.yaml).
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["python", "-m", "config.health"]
 # The web container: migrate once the database answers, then serve with gunicorn.
 CMD ["sh", "-c", "python manage.py wait_for_db && python manage.py migrate --noinput && gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --timeout 60 --access-logfile -"]

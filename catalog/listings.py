@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from catalog.matching import SkuRule, generated_sku, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
@@ -196,3 +196,28 @@ def mapping_split(
         is_source=True,
     )
     return master
+
+
+def mappings_seen_record(organization_id: int, seen: list[tuple[str, str, Any, str]]) -> None:
+    """An import read these listings and left their mappings as they were (unchanged, or an
+    invalid payload): (platform, platform product id, when, shop).
+
+    Only `last_synced_at` moves (never backwards), and a shop id missing on an older mapping
+    is filled; the rest of the row, `updated_at` included, stays as it was.
+    """
+    if not seen:
+        return
+    platforms, ids, times, shops = (list(column) for column in zip(*seen, strict=True))
+    table = PlatformMapping._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} AS m SET last_synced_at = v.seen_at, "  # noqa: S608 - our table
+            "platform_shop_id = CASE WHEN m.platform_shop_id = '' THEN v.shop "
+            "ELSE m.platform_shop_id END "
+            "FROM unnest(%s::text[], %s::text[], %s::timestamptz[], %s::text[]) "
+            "AS v(platform, product_id, seen_at, shop) "
+            "WHERE m.organization_id = %s AND m.platform = v.platform "
+            "AND m.platform_product_id = v.product_id "
+            "AND (m.last_synced_at IS NULL OR m.last_synced_at < v.seen_at)",
+            [platforms, ids, times, shops, organization_id],
+        )

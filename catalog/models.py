@@ -82,13 +82,17 @@ class Membership(TimeStampedModel):
         return f"{self.user} @ {self.organization} ({self.get_role_display()})"
 
 
+# The seed's enumerations live at module level so the tables' CHECK constraints can name them.
+class ProductStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+    ARCHIVED = "archived", _("Archived")
+
+
 class MasterProduct(TimeStampedModel):
     """One product as the seller knows it, whatever marketplaces it is listed on."""
 
-    class Status(models.TextChoices):
-        ACTIVE = "active", _("Active")
-        INACTIVE = "inactive", _("Inactive")
-        ARCHIVED = "archived", _("Archived")
+    Status = ProductStatus
 
     # Fields a merchandiser may edit and lock against re-imports.
     LOCKABLE_FIELDS = (
@@ -191,6 +195,15 @@ class MasterProduct(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
     )
+    archived_at = models.DateTimeField(
+        _("archived"),
+        null=True,
+        blank=True,
+        editable=False,
+        # Kept by a database trigger (migration 0010): a status changes through forms, bulk
+        # actions, the API, imports and COPY alike, and the trigger sees every one.
+        help_text=_("When the product was archived; empty while it is not."),
+    )
     quality_score = models.PositiveSmallIntegerField(
         _("quality score"), null=True, blank=True, validators=[MaxValueValidator(100)]
     )
@@ -230,6 +243,10 @@ class MasterProduct(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(quality_score__isnull=True) | Q(quality_score__lte=100),
                 name="master_products_quality_score_range",
+            ),
+            # Rows written with COPY skip model validation: the database keeps the enumeration.
+            models.CheckConstraint(
+                condition=Q(status__in=ProductStatus.values), name="master_products_status_valid"
             ),
         ]
         indexes = [
@@ -273,26 +290,33 @@ class ListingStatus(models.TextChoices):
     DELETED = "deleted", _("Deleted")
 
 
+class SyncStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SYNCED = "synced", _("Synced")
+    ERROR = "error", _("Error")
+    DISABLED = "disabled", _("Disabled")
+
+
+class MatchMethod(models.TextChoices):
+    SKU = "sku", _("Same SKU")
+    SIMILARITY = "similarity", _("Similar title")
+    MANUAL = "manual", _("Manual")
+    NEW = "new", _("New product")
+
+
+class ReviewStatus(models.TextChoices):
+    AUTO = "auto", _("Automatic")
+    NEEDS_REVIEW = "needs_review", _("Needs review")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
 class PlatformMapping(TimeStampedModel):
     """One marketplace listing linked to its master product (price, SEO, sync, review)."""
 
-    class SyncStatus(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SYNCED = "synced", _("Synced")
-        ERROR = "error", _("Error")
-        DISABLED = "disabled", _("Disabled")
-
-    class MatchMethod(models.TextChoices):
-        SKU = "sku", _("Same SKU")
-        SIMILARITY = "similarity", _("Similar title")
-        MANUAL = "manual", _("Manual")
-        NEW = "new", _("New product")
-
-    class ReviewStatus(models.TextChoices):
-        AUTO = "auto", _("Automatic")
-        NEEDS_REVIEW = "needs_review", _("Needs review")
-        CONFIRMED = "confirmed", _("Confirmed")
-        REJECTED = "rejected", _("Rejected")
+    SyncStatus = SyncStatus
+    MatchMethod = MatchMethod
+    ReviewStatus = ReviewStatus
 
     class ReviewReason(models.TextChoices):
         NONE = "", _("—")
@@ -442,6 +466,23 @@ class PlatformMapping(TimeStampedModel):
                 | (Q(match_confidence__gte=0) & Q(match_confidence__lte=1)),
                 name="platform_mappings_confidence_range",
             ),
+            # Rows written with COPY skip model validation: the database keeps the enumerations.
+            models.CheckConstraint(
+                condition=Q(sync_status__in=SyncStatus.values),
+                name="platform_mappings_sync_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(listing_status__in=ListingStatus.values),
+                name="platform_mappings_listing_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(match_method__in=MatchMethod.values),
+                name="platform_mappings_match_method_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_status__in=ReviewStatus.values),
+                name="platform_mappings_review_status_valid",
+            ),
         ]
         indexes = [
             models.Index(fields=["master_product", "platform"], name="platform_mappings_product"),
@@ -451,6 +492,14 @@ class PlatformMapping(TimeStampedModel):
             ),
             models.Index(
                 fields=["organization", "platform", "platform_sku"], name="platform_mappings_sku"
+            ),
+            # The seed's: listings by sync state, and the maintenance's "not seen since".
+            models.Index(
+                fields=["organization", "sync_status"], name="platform_mappings_sync_status"
+            ),
+            models.Index(
+                fields=["organization", "platform", "platform_shop_id", "last_synced_at"],
+                name="platform_mappings_last_synced",
             ),
         ]
 

@@ -23,6 +23,7 @@ from catalog.listings import (
     PopulateReport,
     json_ready,
     mapping_split,
+    mappings_seen_record,
     master_values,
 )
 from catalog.matching import PLACEHOLDER_SKUS, SkuRule, normalize_sku
@@ -44,6 +45,7 @@ MAPPING_FIELDS = (
     "platform_data",
     "platform_updated_at",
     "variant_links",
+    "last_synced_at",
     "updated_at",
 )
 
@@ -195,6 +197,8 @@ class BatchBuilder(NewListingMatching):
         self.new_mappings: list[PlatformMapping] = []
         self.changed_mappings: list[PlatformMapping] = []
         self.raw_updates: list[RawImportRecord] = []
+        # Listings read again whose mapping stays as it is: (platform, id, read at, shop).
+        self.seen_unchanged: list[tuple[str, str, Any, str]] = []
         self.taken_skus: dict[str, MasterProduct] = {}
         self.displaced: list[PlatformMapping] = []
         self.new_platforms: dict[Any, set[str]] = defaultdict(set)  # listings added this batch
@@ -224,6 +228,7 @@ class BatchBuilder(NewListingMatching):
             self._reject(transformed, invalid)
             return
         for raw, record in invalid:
+            self._seen(raw)  # read from the platform all the same: the listing is live
             self._finish_raw(raw, record.issues, master_id=None)
             self.report.invalid += 1
             self._note_errors(raw, record.issues)
@@ -258,6 +263,11 @@ class BatchBuilder(NewListingMatching):
                     {"platform_product_id": raw.platform_product_id, **issue.as_dict()}
                 )
 
+    def _seen(self, raw: RawImportRecord) -> None:
+        shop = self.session.shop_for(raw.import_job_id)
+        read_at = raw.imported_at or self.now
+        self.seen_unchanged.append((raw.platform, raw.platform_product_id, read_at, shop))
+
     def _finish_raw(self, raw: RawImportRecord, issues: list[Issue], master_id: Any) -> None:
         raw.processed = True
         raw.processed_at = self.now
@@ -284,9 +294,11 @@ class BatchBuilder(NewListingMatching):
             elif self.skip_existing:
                 self.report.skipped += 1
                 self._finish_raw(raw, record.issues, mapping.master_product_id)
+                self._seen(raw)
             elif mapping.content_hash == raw.content_hash:
                 self.report.unchanged += 1
                 self._finish_raw(raw, record.issues, mapping.master_product_id)
+                self._seen(raw)
             else:
                 self._update_existing(raw, record, mapping)
         if fresh:
@@ -305,6 +317,7 @@ class BatchBuilder(NewListingMatching):
             "platform_data": self._platform_data(raw, record),
             "platform_updated_at": record.get("platform_updated_at"),
             "variant_links": links,
+            "last_synced_at": raw.imported_at or self.now,
             "updated_at": self.now,
         }
 
@@ -337,8 +350,11 @@ class BatchBuilder(NewListingMatching):
         links = self._variant_links(record, master.variants)
         sku_note = (mapping.platform_data or {}).get("sku_note")
         judged_sku = mapping.platform_sku
+        synced_before = mapping.last_synced_at
         for name, value in self._mapping_values(raw, record, links).items():
             setattr(mapping, name, value)
+        if synced_before and synced_before > mapping.last_synced_at:
+            mapping.last_synced_at = synced_before  # an older payload processed again
         if sku_note and mapping.platform_sku == judged_sku:
             mapping.platform_data["sku_note"] = sku_note  # still the SKU it was judged on
         self.changed_mappings.append(mapping)
@@ -408,6 +424,7 @@ class BatchBuilder(NewListingMatching):
             bulk_update_rows(
                 PlatformMapping, self.changed_mappings, MAPPING_FIELDS + ENRICHED_MAPPING_FIELDS
             )
+        mappings_seen_record(self.organization_id, self.seen_unchanged)
         self._write_raws()
         for mapping in self.displaced:
             mapping_split(mapping=mapping, rules=self.rules, review_status=Review.AUTO)

@@ -1,11 +1,21 @@
 """GET /api/health/: is this deployment able to do its work? 200 when yes, 503 with the reason.
 
 Never includes secrets or stack traces: each check says only ok / failing and a short reason.
+
+`python -m config.health` is the containers' health probe (Dockerfile HEALTHCHECK, compose):
+see `main()`.
 """
 
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import sys
+import urllib.error
+import urllib.request
 from datetime import timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -43,6 +53,18 @@ def _worker() -> tuple[bool, str, dict]:
         return False, "no worker has reported (is qcluster running? sync_schedules run?)", details
     if timezone.now() - beat.seen_at > limit:
         return False, f"no heartbeat for more than {limit.seconds // 60} minutes", details
+    # The worker's resident memory at its last heartbeat. Reuses the import memory guard's
+    # limit: a worker sitting above it stops every import at the first checkpoint.
+    memory_limit = settings.IMPORT_MEMORY_LIMIT_MB
+    details["rss_mb"] = beat.rss_mb
+    details["memory_limit_mb"] = memory_limit or None
+    if memory_limit > 0 and beat.rss_mb is not None and beat.rss_mb > memory_limit:
+        return (
+            False,
+            f"worker uses {beat.rss_mb} MB, over the {memory_limit} MB limit "
+            "(IMPORT_MEMORY_LIMIT_MB)",
+            details,
+        )
     return True, "alive", details
 
 
@@ -84,9 +106,91 @@ def health(request: HttpRequest) -> JsonResponse:
     healthy = all(check["ok"] for check in checks.values())
     body = {
         "status": "ok" if healthy else "failing",
+        "timestamp": timezone.now().isoformat(),
         "failing": [name for name, check in checks.items() if not check["ok"]],
         "checks": checks,
     }
     if checks["database"]["ok"]:
         body["imports"] = _imports()
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+# --- The container health probe --------------------------------------------------------------
+
+# Gunicorn's bind in the Dockerfile's CMD.
+PROBE_URL = "http://127.0.0.1:8000/api/health/"
+# The web container is unhealthy only for its own failures: a stopped worker is the worker
+# container's (its own probe), and restarting the web server would not bring it back.
+WEB_CHECKS = ("database", "migrations")
+
+
+def _probe_headers() -> dict[str, str]:
+    """Headers that get the probe past production's host check and HTTPS redirect."""
+    import environ
+
+    # The environment and .env, read as the settings read them: importing the settings could
+    # start the embedded database, which a probe must never do.
+    environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env", overwrite=False)
+    hosts = environ.Env().list("DJANGO_ALLOWED_HOSTS", default=["localhost"])
+    host = next((h.lstrip(".") for h in hosts if h.strip(".") and h != "*"), "localhost")
+    # Behind the proxy that terminates TLS, Django trusts this header (SECURE_PROXY_SSL_HEADER);
+    # without it SECURE_SSL_REDIRECT answers the probe with a redirect, not the health body.
+    return {"Host": host, "X-Forwarded-Proto": "https", "Accept": "application/json"}
+
+
+def probe_web(url: str = PROBE_URL, timeout: float = 5.0) -> tuple[bool, str]:
+    request = urllib.request.Request(url, headers=_probe_headers())  # noqa: S310 - http(s) only
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            status, raw = response.status, response.read()
+    except urllib.error.HTTPError as error:  # a 503 still carries the health body
+        status, raw = error.code, error.read()
+    except OSError as error:  # refused, timed out, unknown host (URLError is an OSError)
+        return False, f"no answer from {url} ({getattr(error, 'reason', error)})"
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        return False, f"HTTP {status} without a health body"
+    failing = body.get("failing", [])
+    own = [name for name in failing if name in WEB_CHECKS]
+    if status not in (200, 503) or own:
+        return False, f"HTTP {status}, failing: {', '.join(own) or 'unknown'}"
+    others = f" (failing elsewhere: {', '.join(failing)})" if failing else ""
+    return True, f"HTTP {status}, web checks ok{others}"
+
+
+def probe_worker() -> tuple[bool, str]:
+    """The worker check of /api/health/ (heartbeat age, memory), run in the worker container."""
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    reachable, detail = _database()
+    if not reachable:
+        return False, detail
+    try:
+        alive, detail, _ = _worker()
+    except Exception as error:  # e.g. tables not migrated yet; the type is enough
+        return False, f"worker check failed ({type(error).__name__})"
+    return alive, detail
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m config.health",
+        description="Container health probe: exit 0 when healthy, 1 when not, with the reason.",
+    )
+    parser.add_argument("url", nargs="?", default=PROBE_URL, help="the web server's health URL")
+    parser.add_argument(
+        "--worker", action="store_true", help="check the django-q2 worker instead of the web"
+    )
+    options = parser.parse_args(argv)
+    healthy, detail = probe_worker() if options.worker else probe_web(options.url)
+    print(f"{'healthy' if healthy else 'unhealthy'}: {detail}")
+    return 0 if healthy else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

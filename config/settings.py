@@ -237,6 +237,18 @@ IMPORT_STALE_AFTER_SECONDS = env.int("IMPORT_STALE_AFTER_SECONDS", default=300)
 IMPORT_MEMORY_LIMIT_MB = env.int("IMPORT_MEMORY_LIMIT_MB", default=1024)
 # Pages fetched ahead of the page being written (bounded, so memory stays flat).
 IMPORT_PREFETCH_PAGES = env.int("IMPORT_PREFETCH_PAGES", default=2)
+# Listings whose fetch failed for a passing reason are read again after each window, then up
+# to this many rounds at the end of the run, this long apart.
+IMPORT_LISTING_RETRY_ROUNDS = env.int("IMPORT_LISTING_RETRY_ROUNDS", default=3)
+IMPORT_LISTING_RETRY_PAUSE_SECONDS = env.float("IMPORT_LISTING_RETRY_PAUSE_SECONDS", default=30.0)
+# A lost database connection, a deadlock or a serialization failure: the page is read again
+# up to this many times in a row, waiting 0.5 s, 1 s, 2 s... in between.
+IMPORT_DATABASE_RETRIES = env.int("IMPORT_DATABASE_RETRIES", default=5)
+IMPORT_DATABASE_RETRY_BASE_SECONDS = env.float("IMPORT_DATABASE_RETRY_BASE_SECONDS", default=0.5)
+# A run stopped by a passing failure resumes by itself after this long (doubling each run),
+# until the job has run this many times.
+IMPORT_AUTO_RESUME_SECONDS = env.int("IMPORT_AUTO_RESUME_SECONDS", default=60)
+IMPORT_AUTO_RESUME_ATTEMPTS = env.int("IMPORT_AUTO_RESUME_ATTEMPTS", default=5)
 
 # --- Operations -----------------------------------------------------------------------------
 # /api/health/ fails when the worker's heartbeat (a scheduled task) is older than this.
@@ -244,6 +256,10 @@ HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=300
 # /metrics answers these networks, or a request bearing METRICS_TOKEN.
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.1/32", "::1/128"])
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# The daily scheduled backup (pg_dump) goes here; ours older than the retention are deleted
+# after each successful one (0 keeps them all).
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+BACKUP_RETENTION_DAYS = env.int("BACKUP_RETENTION_DAYS", default=30)
 
 # --- Pricing ------------------------------------------------------------------------------------
 # Listings earning less than this margin (percent of the net price) are flagged as thin.

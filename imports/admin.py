@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from catalog.admin_base import OrganizationScopedAdmin, ReadOnlyScopedAdmin, pretty_json
 from catalog.selectors import Role
@@ -299,6 +300,7 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
                     "stage",
                     "error_type",
                     "error_message",
+                    "auto_resume_at",
                 )
             },
         ),
@@ -311,6 +313,9 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
                     "fetched_count",
                     "stored_count",
                     "failed_count",
+                    "retried_count",
+                    "recovered_count",
+                    "retry_report",
                     "api_calls",
                 )
             },
@@ -351,6 +356,19 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
     )
     readonly_fields = tuple(name for _title, options in fieldsets for name in options["fields"])
     actions = ["cancel_jobs", "resume_jobs"]
+
+    @admin.display(description=_("Listings to fetch again"))
+    def retry_report(self, obj: ImportJob) -> str:
+        if not obj.retry_ids:
+            return "—"
+        return ngettext(
+            "%(count)s listing (%(ids)s): Resume, or the shop's next import, reads it again.",
+            "%(count)s listings (%(ids)s): Resume, or the shop's next import, reads them again.",
+            len(obj.retry_ids),
+        ) % {
+            "count": len(obj.retry_ids),
+            "ids": ", ".join(obj.retry_ids[:10]) + (" …" if len(obj.retry_ids) > 10 else ""),
+        }
 
     @admin.display(description=_("SKUs not used to match"))
     def placeholder_skus_report(self, obj: ImportJob) -> str:

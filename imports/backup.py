@@ -5,9 +5,22 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connections
+from django.utils import timezone
+
+# Our backups are `syncstore-20250131T020000Z.dump` (UTC, so the name sorts and reads the same
+# on every server). Retention deletes only names that parse with one of these formats: any
+# other file in the directory (a hand-made dump, a README) is never ours to delete.
+BACKUP_PREFIX = "syncstore-"
+BACKUP_SUFFIX = ".dump"
+BACKUP_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
+# What `backup_database` wrote before the scheduled backup existed (also UTC).
+LEGACY_TIME_FORMAT = "%Y%m%d-%H%M%S"
 
 
 def _binary(name: str) -> str:
@@ -73,3 +86,91 @@ def database_restore(*, dump: Path, database: str, alias: str = "default") -> No
         capture_output=True,
         text=True,
     )
+
+
+def backup_file_name(at: datetime) -> str:
+    return f"{BACKUP_PREFIX}{at.astimezone(UTC):{BACKUP_TIME_FORMAT}}{BACKUP_SUFFIX}"
+
+
+def backup_taken_at(path: Path) -> datetime | None:
+    """When one of our backups was taken, read from its name; None for files that are not ours."""
+    name = path.name
+    if not (name.startswith(BACKUP_PREFIX) and name.endswith(BACKUP_SUFFIX)):
+        return None
+    stamp = name[len(BACKUP_PREFIX) : -len(BACKUP_SUFFIX)]
+    for time_format in (BACKUP_TIME_FORMAT, LEGACY_TIME_FORMAT):
+        try:
+            return datetime.strptime(stamp, time_format).replace(tzinfo=UTC)
+        except ValueError:
+            continue
+    return None
+
+
+def backups_prune(
+    directory: Path,
+    *,
+    retention_days: int,
+    keep: Path | None = None,
+    now: datetime | None = None,
+) -> list[Path]:
+    """Delete our backups in `directory` taken more than `retention_days` ago (0: keep all).
+
+    Age comes from the name, not the mtime, which copies and restores from off-site storage
+    reset. `keep` (the backup just written) survives whatever its name says.
+    """
+    if retention_days <= 0 or not directory.is_dir():
+        return []
+    cutoff = (now or timezone.now()) - timedelta(days=retention_days)
+    pruned = []
+    for path in sorted(directory.iterdir()):
+        taken_at = backup_taken_at(path)
+        if taken_at is None or taken_at >= cutoff or not path.is_file():
+            continue
+        if keep is not None and path.resolve() == keep.resolve():
+            continue
+        path.unlink()
+        pruned.append(path)
+    return pruned
+
+
+@dataclass
+class BackupReport:
+    written: Path
+    size: int
+    retention_days: int
+    pruned: list[Path] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        kept = (
+            f"pruned {len(self.pruned)} older than {self.retention_days} days"
+            if self.retention_days > 0
+            else "retention off"
+        )
+        names = f" ({', '.join(path.name for path in self.pruned)})" if self.pruned else ""
+        return f"wrote {self.written} ({self.size:,} bytes); {kept}{names}"
+
+
+def database_backup_rotate(
+    *,
+    directory: Path | None = None,
+    output: Path | None = None,
+    retention_days: int | None = None,
+    alias: str = "default",
+) -> BackupReport:
+    """A new backup, then our backups past the retention deleted: the daily scheduled task.
+
+    The dump is written under a temporary name and renamed when pg_dump succeeds, so a failed
+    or killed dump never looks like a backup, and pruning only runs after a good one exists.
+    """
+    directory = Path(directory or settings.BACKUP_DIR)
+    output = Path(output or directory / backup_file_name(timezone.now()))
+    days = settings.BACKUP_RETENTION_DAYS if retention_days is None else retention_days
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = output.with_name(f".{output.name}.partial")
+    try:
+        database_backup(output=partial, alias=alias)
+        partial.replace(output)
+    finally:
+        partial.unlink(missing_ok=True)
+    pruned = backups_prune(output.parent, retention_days=days, keep=output)
+    return BackupReport(output, output.stat().st_size, days, pruned)

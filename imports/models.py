@@ -168,6 +168,17 @@ class ImportJob(TimeStampedModel):
     fetched_count = models.PositiveIntegerField(_("fetched"), default=0)
     stored_count = models.PositiveIntegerField(_("stored"), default=0)
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
+    retry_ids = models.JSONField(
+        _("listings to fetch again"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Listings whose fetch failed for a passing reason (connection, timeout, rate limit, "
+            "server error): this run, Resume or the next import reads them again."
+        ),
+    )
+    retried_count = models.PositiveIntegerField(_("fetches retried"), default=0)
+    recovered_count = models.PositiveIntegerField(_("recovered by a retry"), default=0)
     api_calls = models.PositiveIntegerField(_("API calls"), default=0)
     api_stats = models.JSONField(
         _("API calls per endpoint"),
@@ -214,6 +225,12 @@ class ImportJob(TimeStampedModel):
     error_message = models.TextField(_("error"), blank=True)
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
     attempts = models.PositiveSmallIntegerField(_("runs"), default=0)
+    auto_resume_at = models.DateTimeField(
+        _("resumes by itself at"),
+        null=True,
+        blank=True,
+        help_text=_("A run stopped by a passing failure (database, connection) resumes then."),
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -354,6 +371,8 @@ class WorkerHeartbeat(models.Model):
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     seen_at = models.DateTimeField(_("last seen"))
+    # The worker's resident memory at that heartbeat (/api/health/ compares it to the limit).
+    rss_mb = models.PositiveIntegerField(_("resident memory (MB)"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]

@@ -27,6 +27,7 @@ def planned_schedules() -> list[Planned]:
         Planned(
             f"{PREFIX}archive-stale-mappings", "imports.tasks.archive_stale_mappings", 24 * 60, "90"
         ),
+        Planned(f"{PREFIX}backup-database", "imports.tasks.backup_database_daily", 24 * 60),
     ]
     for connection in ChannelConnection.objects.filter(import_interval_minutes__gt=0):
         plans.append(

@@ -48,6 +48,8 @@ def import_job_progress(job: ImportJob) -> dict[str, Any]:
             "fetched": job.fetched_count,
             "stored": job.stored_count,
             "failed": job.failed_count,
+            "to_fetch_again": len(job.retry_ids),
+            "recovered": job.recovered_count,
             "api_calls": job.api_calls,
         },
         "error": job.error_message,

@@ -236,24 +236,42 @@ def import_job_cancel(*, job: ImportJob) -> ImportJob:
     return job
 
 
-def import_job_resume(*, job: ImportJob, queue: bool = True) -> ImportJob:
-    """Run a failed or interrupted job again from its checkpoint."""
-    resumable = job.status == ImportJob.Status.FAILED or (
-        job.status == ImportJob.Status.RUNNING
-        and (job.heartbeat_at is None or job.heartbeat_at < stale_before())
+def import_job_resumable(job: ImportJob) -> bool:
+    """Failed, interrupted (its worker died), or finished with listings left to fetch again."""
+    return (
+        job.status == ImportJob.Status.FAILED
+        or (job.status == ImportJob.Status.PARTIALLY_FAILED and bool(job.retry_ids))
+        or (
+            job.status == ImportJob.Status.RUNNING
+            and (job.heartbeat_at is None or job.heartbeat_at < stale_before())
+        )
     )
-    if not resumable:
+
+
+def import_job_resume(*, job: ImportJob, queue: bool = True) -> ImportJob:
+    """Run a failed or interrupted job again from its checkpoint (and its retry list)."""
+    if not import_job_resumable(job):
         raise ImportRefused(
-            _("Import #%(job)s is %(status)s: only failed or interrupted imports can be resumed.")
+            _(
+                "Import #%(job)s is %(status)s: only failed or interrupted imports, or those "
+                "with listings left to fetch again, can be resumed."
+            )
             % {"job": job.pk, "status": job.get_status_display().lower()}
         )
     try:
         with transaction.atomic():
             job.status = ImportJob.Status.QUEUED
             job.error_type = job.error_message = ""
-            job.finished_at = None
+            job.finished_at = job.auto_resume_at = None
             job.save(
-                update_fields=["status", "error_type", "error_message", "finished_at", "updated_at"]
+                update_fields=[
+                    "status",
+                    "error_type",
+                    "error_message",
+                    "finished_at",
+                    "auto_resume_at",
+                    "updated_at",
+                ]
             )
     except IntegrityError:
         raise ImportRefused(
@@ -267,11 +285,19 @@ def import_job_resume(*, job: ImportJob, queue: bool = True) -> ImportJob:
 
 
 def import_jobs_recover_stale() -> list[int]:
-    """Requeue running jobs whose worker stopped sending heartbeats."""
+    """Requeue running jobs whose worker stopped sending heartbeats, and failed jobs whose
+    passing failure (an outage, the database) set a time to resume by themselves."""
     recovered = []
-    for job in ImportJob.objects.filter(
+    due = ImportJob.objects.filter(
+        status=ImportJob.Status.FAILED, auto_resume_at__lte=timezone.now()
+    )
+    stale = ImportJob.objects.filter(
         status=ImportJob.Status.RUNNING, heartbeat_at__lt=stale_before()
-    ):
-        import_job_resume(job=job)
+    )
+    for job in (due | stale).order_by("pk"):
+        try:
+            import_job_resume(job=job)
+        except ImportRefused:  # another import of the shop runs: try again next time
+            continue
         recovered.append(job.pk)
     return recovered

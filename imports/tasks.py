@@ -41,3 +41,9 @@ def archive_stale_mappings(days: int = 90) -> str:
     from imports.maintenance import stale_mappings_archive
 
     return str(stale_mappings_archive(days=days))
+
+
+def backup_database_daily() -> str:
+    from imports.backup import database_backup_rotate
+
+    return str(database_backup_rotate())

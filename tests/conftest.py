@@ -65,3 +65,10 @@ from tests.sandbox_fixtures import (  # noqa: E402,F401
     shopee_connection,
     tiktok_connection,
 )
+
+
+@pytest.fixture(autouse=True)
+def _short_retry_pauses(settings):
+    """A run waits 30 s between rounds of its retry list in production; tests that are not
+    about that pause need not sit through it (those that are set their own)."""
+    settings.IMPORT_LISTING_RETRY_PAUSE_SECONDS = 0.2

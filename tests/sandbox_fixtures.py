@@ -60,3 +60,10 @@ def shopee_connection(sandbox, organization):
 @pytest.fixture
 def tiktok_connection(sandbox, organization):
     return connect_sandbox(sandbox, organization, "tiktokshop")
+
+
+def sandbox_listing_ids(sandbox, platform: str) -> set[str]:
+    """Every listing id the sandbox shop of `platform` has now (ground truth for imports)."""
+    shop = sandbox.catalog.shop(platform)
+    indices = range(shop.listings.size + shop.created)
+    return {str(shop.product_id(i)) for i in indices if shop.listings.exists(i)}

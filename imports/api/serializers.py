@@ -58,6 +58,10 @@ class ConnectionSerializer(serializers.ModelSerializer):
 
 class ImportJobSerializer(serializers.ModelSerializer):
     progress = serializers.SerializerMethodField()
+    to_fetch_again_count = serializers.SerializerMethodField(
+        help_text="Listings whose fetch failed for a passing reason, read again by Resume or "
+        "by the shop's next import."
+    )
 
     class Meta:
         model = ImportJob
@@ -75,6 +79,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "fetched_count",
             "stored_count",
             "failed_count",
+            "retried_count",
+            "recovered_count",
+            "to_fetch_again_count",
             "api_calls",
             "processed_count",
             "created_count",
@@ -88,6 +95,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "stage_seconds",
             "error_type",
             "error_message",
+            "auto_resume_at",
             "updated_since",
             "started_at",
             "finished_at",
@@ -95,6 +103,9 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "progress",
         ]
         read_only_fields = fields
+
+    def get_to_fetch_again_count(self, obj) -> int:
+        return len(obj.retry_ids)
 
     def get_progress(self, obj) -> dict:
         return import_job_progress(obj)

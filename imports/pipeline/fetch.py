@@ -55,6 +55,9 @@ class FetchFailure:
     platform_product_id: str
     error_type: str
     message: str
+    # A connection error, timeout, 429 or 5xx that outlasted the client's retries: the listing
+    # goes on the job's retry list. Otherwise (not found, deleted, unreadable) it has failed.
+    transient: bool = False
 
 
 @dataclass
@@ -93,6 +96,10 @@ class Fetcher:
     def reference_data(self) -> dict[str, Any]:
         return {}
 
+    def fetch_ids(self, ids: list[str]) -> Page:
+        """The listings with these ids, read again (the retry list); `listed` stays 0."""
+        raise NotImplementedError
+
 
 def optional_call(read: Callable[[], T], default: T, what: str, skipped: list[str]) -> T:
     """Reference data an import can do without: when the platform will not give it (not found,
@@ -129,8 +136,15 @@ def window_split(fetcher: Fetcher, window: Window, reached: int) -> list[Window]
 
 def _failure(product_id: str, error: Exception) -> FetchFailure:
     if isinstance(error, MarketplaceError):
-        return FetchFailure(product_id, str(error.error_type), str(error))
+        transient = error.retryable and not error.not_found
+        return FetchFailure(product_id, str(error.error_type), str(error), transient)
     return FetchFailure(product_id, ErrorType.DATA_PARSING_ERROR, repr(error))
+
+
+def _passes_on(error: MarketplaceError) -> bool:
+    """Errors a detail call hands to the run: a token or authorization problem stops the
+    import; anything else is the listing's own failure."""
+    return error.token_problem or error.reauthorize
 
 
 class ShopeeFetcher(Fetcher):
@@ -206,7 +220,14 @@ class ShopeeFetcher(Fetcher):
         page = Page(records=[])
         items: list[dict[str, Any]] = []
         for start in range(0, len(ids), MAX_IDS_PER_CALL):
-            found, missing = self.client.get_item_base_info(ids[start : start + MAX_IDS_PER_CALL])
+            chunk = ids[start : start + MAX_IDS_PER_CALL]
+            try:
+                found, missing = self.client.get_item_base_info(chunk)
+            except MarketplaceError as error:
+                if _passes_on(error):
+                    raise
+                page.failures += [_failure(str(item_id), error) for item_id in chunk]
+                continue
             items += found
             page.failures += [
                 FetchFailure(
@@ -237,9 +258,13 @@ class ShopeeFetcher(Fetcher):
         try:
             return self.client.get_model_list(item_id)
         except MarketplaceError as error:
-            if error.token_problem or error.reauthorize:
+            if _passes_on(error):
                 raise
             return error
+
+    def fetch_ids(self, ids: list[str]) -> Page:
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="shopee-models") as pool:
+            return self._details([int(item_id) for item_id in ids], pool)
 
 
 class TikTokFetcher(Fetcher):
@@ -290,24 +315,31 @@ class TikTokFetcher(Fetcher):
                     raise
                 reached += len(data.get("products") or [])
                 ids = [str(product["id"]) for product in data.get("products") or []]
-                page = Page(records=[], listed=len(ids))
-                for product_id, detail in zip(
-                    ids, pool.map(self._detail_or_error, ids), strict=True
-                ):
-                    if isinstance(detail, Exception):
-                        page.failures.append(_failure(product_id, detail))
-                    else:
-                        page.records.append((product_id, detail))
+                page = self._details(ids, pool)
+                page.listed = len(ids)
                 token = data.get("next_page_token") or None
                 page.next_cursor = token if ids else None
                 yield page
                 if not page.next_cursor:
                     return
 
+    def _details(self, ids: list[str], pool: ThreadPoolExecutor) -> Page:
+        page = Page(records=[])
+        for product_id, detail in zip(ids, pool.map(self._detail_or_error, ids), strict=True):
+            if isinstance(detail, Exception):
+                page.failures.append(_failure(product_id, detail))
+            else:
+                page.records.append((product_id, detail))
+        return page
+
     def _detail_or_error(self, product_id: str) -> dict[str, Any] | Exception:
         try:
             return self.client.get_product(product_id)
         except MarketplaceError as error:
-            if error.token_problem or error.reauthorize:
+            if _passes_on(error):
                 raise
             return error
+
+    def fetch_ids(self, ids: list[str]) -> Page:
+        with ThreadPoolExecutor(self.concurrency, thread_name_prefix="tiktok-detail") as pool:
+            return self._details(ids, pool)

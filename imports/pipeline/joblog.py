@@ -52,3 +52,52 @@ def catalog_summary_log(job: ImportJob, report: Any, totals: Any) -> None:
             "this shop: kept apart and queued for review.",
             ImportJobEvent.Level.WARNING,
         )
+
+
+MAX_LOGGED_RECORD_ERRORS = 20  # per run; every bad record keeps its errors on its raw row
+
+
+def record_errors_log(job: ImportJob, errors: list[dict[str, Any]], logged: int) -> int:
+    """The first errors of a run as events (every record keeps its own on its raw row);
+    returns how many were logged now, given `logged` earlier in the run."""
+    room = max(0, MAX_LOGGED_RECORD_ERRORS - logged)
+    for error in errors[:room]:
+        job_log(
+            job,
+            f"{error['field']}: {error['problem']}"
+            + (f" ({error['value']})" if error.get("value") else ""),
+            ImportJobEvent.Level.ERROR,
+            platform_product_id=error["platform_product_id"],
+            error_type="data_validation_error",
+        )
+    return min(room, len(errors))
+
+
+def fetch_failures_log(
+    job: ImportJob, for_good: list[Any], passing: list[Any], *, retrying: bool
+) -> None:
+    """Every listing a page could not read, as an event: an error when the platform refused
+    it for good, a warning when it is read again."""
+    again = "still failing, stays on the retry list" if retrying else "will be fetched again"
+    ImportJobEvent.objects.bulk_create(
+        [
+            ImportJobEvent(
+                job=job,
+                level=ImportJobEvent.Level.ERROR,
+                message=failure.message[:2000],
+                error_type=failure.error_type,
+                platform_product_id=failure.platform_product_id,
+            )
+            for failure in for_good
+        ]
+        + [
+            ImportJobEvent(
+                job=job,
+                level=ImportJobEvent.Level.WARNING,
+                message=f"{failure.message[:1900]} ({again})",
+                error_type=failure.error_type,
+                platform_product_id=failure.platform_product_id,
+            )
+            for failure in passing
+        ]
+    )

@@ -9,16 +9,13 @@ the catalog size. A PostgreSQL advisory lock keeps two workers from running one 
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from catalog.models import Platform
@@ -31,6 +28,8 @@ from imports.clients.tiktok import TikTokShopClient
 from imports.connections import REAUTHORIZE_SENTENCE, client_for
 from imports.models import ChannelConnection, ImportJob, ImportJobEvent
 from imports.pipeline.analyse import CoverageCounter
+from imports.pipeline.calls import CallCounter
+from imports.pipeline.db_recovery import DatabaseRecovery, JobLockLost, database_error_transient
 from imports.pipeline.fetch import (
     Fetcher,
     Page,
@@ -41,16 +40,26 @@ from imports.pipeline.fetch import (
     Window,
     window_split,
 )
-from imports.pipeline.joblog import catalog_summary_log, job_log
+from imports.pipeline.joblog import (
+    catalog_summary_log,
+    fetch_failures_log,
+    job_log,
+    record_errors_log,
+)
+from imports.pipeline.lock import job_lock
 from imports.pipeline.memory import MemoryLimitExceeded, memory_check
 from imports.pipeline.prefetch import prefetched
 from imports.pipeline.raw_store import raw_records_prepare
+from imports.pipeline.retries import (
+    ListingRetries,
+    RetryCancelled,
+    leftovers_take_over,
+    retry_list_add,
+)
 from imports.pipeline.timing import StageClock
 
 logger = logging.getLogger("imports.pipeline")
 
-ADVISORY_LOCK_NAMESPACE = 0x5E7C  # keeps our advisory lock keys apart from anyone else's
-MAX_LOGGED_RECORD_ERRORS = 20  # per run; every bad record keeps its errors on its raw row
 MAX_SPLITS_WITHOUT_PROGRESS = 50  # the job-level guard: no run splits windows forever
 # The populate report's counts that the job stores as <name>_count.
 PROCESS_COUNTS = (
@@ -63,35 +72,29 @@ PROCESS_COUNTS = (
     "unchanged",
     "invalid",
 )
+# What a committed page writes on the job.
+COMMITTED_FIELDS = [
+    "checkpoint",
+    "retry_ids",
+    "retried_count",
+    "recovered_count",
+    "listed_count",
+    "fetched_count",
+    "stored_count",
+    "failed_count",
+    *(f"{name}_count" for name in PROCESS_COUNTS),
+    "field_coverage",
+    "placeholder_skus",
+    "api_calls",
+    "api_stats",
+    "stage_seconds",
+    "heartbeat_at",
+    "updated_at",
+]
 
 
 class JobCancelled(Exception):
     pass
-
-
-@contextlib.contextmanager
-def job_lock(job_id: int, wait_seconds: float = 10.0) -> Iterator[bool]:
-    """Hold the job's advisory lock for the run (False: another live worker holds it).
-
-    A killed worker's lock goes when PostgreSQL notices its connection is gone, which can take
-    a moment: wait a little before concluding someone else runs the job.
-    """
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, job_id])
-            acquired = bool(cursor.fetchone()[0])
-        if acquired or time.monotonic() >= deadline:
-            break
-        time.sleep(0.5)
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_NAMESPACE, job_id]
-                )
 
 
 def fetcher_for(connection_row: ChannelConnection, on_call: CallCounter) -> Fetcher:
@@ -103,54 +106,7 @@ def fetcher_for(connection_row: ChannelConnection, on_call: CallCounter) -> Fetc
     return TikTokFetcher(client, concurrency=connection_row.concurrency)
 
 
-class CallCounter:
-    """Counts a job's marketplace calls, their time and retries per endpoint (for metrics)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.stats: dict[str, dict[str, float]] = {}
-        self._lock = threading.Lock()
-
-    def __call__(self, endpoint: str) -> None:
-        with self._lock:
-            self.count += 1
-
-    def _entry(self, endpoint: str) -> dict[str, float]:
-        return self.stats.setdefault(
-            endpoint, {"calls": 0, "seconds": 0.0, "failures": 0, "retries": 0}
-        )
-
-    def done(self, endpoint: str, seconds: float, failed: bool) -> None:
-        with self._lock:
-            entry = self._entry(endpoint)
-            entry["calls"] += 1
-            entry["seconds"] += seconds
-            entry["failures"] += int(failed)
-
-    def retry(self, endpoint: str) -> None:
-        with self._lock:
-            self._entry(endpoint)["retries"] += 1
-
-    def take(self) -> int:
-        with self._lock:
-            taken, self.count = self.count, 0
-        return taken
-
-    def merge_into(self, stats: dict) -> dict:
-        """Add what was counted since the last merge to a job's stored totals."""
-        with self._lock:
-            pending, self.stats = self.stats, {}
-        merged = {k: dict(v) for k, v in (stats or {}).items()}
-        for endpoint, entry in pending.items():
-            total = merged.setdefault(
-                endpoint, {"calls": 0, "seconds": 0.0, "failures": 0, "retries": 0}
-            )
-            for key, value in entry.items():
-                total[key] = round(total.get(key, 0) + value, 4)
-        return merged
-
-
-class ImportRunner:
+class ImportRunner(ListingRetries, DatabaseRecovery):
     def __init__(
         self,
         job: ImportJob,
@@ -166,6 +122,8 @@ class ImportRunner:
         self.coverage = CoverageCounter()
         self.errors_logged = 0
         self.splits_without_progress = 0
+        # The catalog report before the page in flight (a database failure undoes the page).
+        self.report_before_page: PopulateReport | None = None
         self.fetcher = fetcher or fetcher_for(job.connection, self.calls)
 
     # --- the run ----------------------------------------------------------------------------
@@ -192,24 +150,32 @@ class ImportRunner:
                     self._plan()
                 self._stream()
                 self._conclude()
-            except JobCancelled:
+            except (JobCancelled, RetryCancelled):
                 self._finish(ImportJob.Status.CANCELLED, "cancelled on request")
+            except JobLockLost:
+                logger.warning("import job %s: lock lost with the database connection", job.pk)
             except (MemoryLimitExceeded, PagingStuck) as error:
                 self._fail(error.error_type, str(error))
             except MarketplaceError as error:
-                self._fail(error.error_type, str(error), reauthorize=error.reauthorize)
-            except Exception as error:  # a bug: keep the job readable, re-raise for the worker
                 self._fail(
-                    ErrorType.DATABASE_ERROR
-                    if "Database" in type(error).__name__
-                    else "internal_error",
-                    f"{type(error).__name__}: {error}",
+                    error.error_type,
+                    str(error),
+                    reauthorize=error.reauthorize,
+                    transient=error.retryable and not error.reauthorize,
                 )
+            except DatabaseError as error:
+                self._fail(
+                    ErrorType.DATABASE_ERROR,
+                    f"{type(error.__cause__ or error).__name__}: {error}",
+                    transient=database_error_transient(error),
+                )
+            except Exception as error:  # a bug: keep the job readable, re-raise for the worker
+                self._fail("internal_error", f"{type(error).__name__}: {error}")
                 raise
             else:
                 status = (
                     ImportJob.Status.PARTIALLY_FAILED
-                    if job.failed_count
+                    if job.failed_count or job.retry_ids
                     else ImportJob.Status.SUCCEEDED
                 )
                 self._finish(status, self._summary())
@@ -223,7 +189,17 @@ class ImportRunner:
         job.started_at = job.started_at or now
         job.heartbeat_at = now
         job.attempts += 1
-        job.save(update_fields=["status", "started_at", "heartbeat_at", "attempts", "updated_at"])
+        job.auto_resume_at = None
+        job.save(
+            update_fields=[
+                "status",
+                "started_at",
+                "heartbeat_at",
+                "attempts",
+                "auto_resume_at",
+                "updated_at",
+            ]
+        )
         if resumed:
             job_log(
                 job,
@@ -272,6 +248,7 @@ class ImportRunner:
             ]
         )
         job_log(job, f"Planned {len(windows)} update-time window(s), {job.total} listing(s).")
+        leftovers_take_over(job)
 
     def _stream(self) -> None:
         job = self.job
@@ -282,6 +259,17 @@ class ImportRunner:
                 job.organization_id, error_policy=job.error_policy, clock=self.clock
             )
         self.coverage = CoverageCounter.from_report(job.field_coverage)
+        while True:
+            try:
+                self._stream_windows()
+                self._retry_final_rounds()
+                return
+            except DatabaseError as error:
+                self._recover_database(error)  # or re-raised: waiting cannot help
+
+    def _stream_windows(self) -> None:
+        """Every window from the checkpoint on; after each, the retry list once."""
+        job = self.job
         while job.checkpoint["window"] < len(job.checkpoint["windows"]):
             window = Window(*job.checkpoint["windows"][job.checkpoint["window"]])
             pages = prefetched(
@@ -300,8 +288,10 @@ class ImportRunner:
                         raise JobCancelled
             except PagingCapReached as reached:
                 self._split_window(window, reached.reached)
+                continue
             finally:
                 pages.close()
+            self._retry_round()
 
     def _timed(self, pages: Iterator[Page]) -> Iterator[Page]:
         """Time spent fetching (on the prefetch thread), apart from waiting for it."""
@@ -319,21 +309,6 @@ class ImportRunner:
             catalog_summary_log(job, self.session.report, self.session.enricher.totals)
         job.stage = ImportJob.Stage.DONE
         job.save(update_fields=["stage", "updated_at"])
-
-    def _log_record_errors(self, report: PopulateReport) -> None:
-        """The first errors of a run as events (every record keeps its own on its raw row)."""
-        for error in report.errors:
-            if self.errors_logged >= MAX_LOGGED_RECORD_ERRORS:
-                return
-            self.errors_logged += 1
-            job_log(
-                self.job,
-                f"{error['field']}: {error['problem']}"
-                + (f" ({error['value']})" if error.get("value") else ""),
-                ImportJobEvent.Level.ERROR,
-                platform_product_id=error["platform_product_id"],
-                error_type="data_validation_error",
-            )
 
     def _split_window(self, window: Window, reached: int) -> None:
         """The platform's paging cap is lower than planned: redo this window in smaller ones
@@ -364,15 +339,28 @@ class ImportRunner:
             ImportJobEvent.Level.WARNING,
         )
 
-    def _commit_page(self, page: Page) -> None:
+    def _commit_page(self, page: Page, retried: list[str] | None = None) -> None:
+        """Write a fetched page and move the checkpoint past it, in one transaction.
+
+        `retried`: the page reads the retry list again (these ids), not a window.
+        """
         job = self.job
         self.splits_without_progress = 0
         checkpoint = dict(job.checkpoint)
-        if page.next_cursor is None:
+        if retried is None and page.next_cursor is None:
             checkpoint["window"] += 1
             checkpoint["cursor"] = None
-        else:
+        elif retried is None:
             checkpoint["cursor"] = page.next_cursor
+        passing = [failure for failure in page.failures if failure.transient]
+        for_good = [failure for failure in page.failures if not failure.transient]
+        retry_ids = job.retry_ids
+        if retried is not None:
+            done = set(retried)
+            retry_ids = [product_id for product_id in retry_ids if product_id not in done]
+        if self.session is not None:
+            self.report_before_page = PopulateReport()
+            self.report_before_page.add(self.session.report)
         with transaction.atomic():
             report = PopulateReport()
             if self.session is None:  # a dry run stores nothing
@@ -381,27 +369,20 @@ class ImportRunner:
                 with self.clock.stage("store"):
                     raws, stored = raw_records_prepare(job=job, records=page.records)
                 report = self.session.process(raws, incoming=True)
-                self._log_record_errors(report)
+                self.errors_logged += record_errors_log(job, report.errors, self.errors_logged)
             with self.clock.stage("analyse"):
                 for _product_id, payload in page.records:
                     self.coverage.add(payload)
-            ImportJobEvent.objects.bulk_create(
-                [
-                    ImportJobEvent(
-                        job=job,
-                        level=ImportJobEvent.Level.ERROR,
-                        message=failure.message[:2000],
-                        error_type=failure.error_type,
-                        platform_product_id=failure.platform_product_id,
-                    )
-                    for failure in page.failures
-                ]
-            )
+            fetch_failures_log(job, for_good, passing, retrying=retried is not None)
             job.checkpoint = checkpoint
+            job.retry_ids = retry_list_add(retry_ids, (f.platform_product_id for f in passing))
+            if retried is not None:
+                job.retried_count += len(page.records) + len(page.failures)
+                job.recovered_count += len(page.records)
             job.listed_count += page.listed
             job.fetched_count += len(page.records)
             job.stored_count += stored
-            job.failed_count += len(page.failures)
+            job.failed_count += len(for_good)
             for name in PROCESS_COUNTS:
                 setattr(job, f"{name}_count", getattr(job, f"{name}_count") + getattr(report, name))
             job.field_coverage = self.coverage.report()
@@ -412,23 +393,9 @@ class ImportRunner:
             job.api_stats = self.calls.merge_into(job.api_stats)
             job.stage_seconds = self.clock.merge_into(job.stage_seconds)
             job.heartbeat_at = timezone.now()
-            job.save(
-                update_fields=[
-                    "checkpoint",
-                    "listed_count",
-                    "fetched_count",
-                    "stored_count",
-                    "failed_count",
-                    *(f"{name}_count" for name in PROCESS_COUNTS),
-                    "field_coverage",
-                    "placeholder_skus",
-                    "api_calls",
-                    "api_stats",
-                    "stage_seconds",
-                    "heartbeat_at",
-                    "updated_at",
-                ]
-            )
+            job.save(update_fields=COMMITTED_FIELDS)
+        self.database_recoveries = 0
+        self.report_before_page = None
         self.progress(job)
 
     def _cancel_requested(self) -> bool:
@@ -438,10 +405,18 @@ class ImportRunner:
     def _summary(self) -> str:
         job = self.job
         verb = "would store" if job.dry_run else "stored"
-        return (
+        summary = (
             f"Listed {job.listed_count}, fetched {job.fetched_count}, {verb} "
             f"{job.stored_count}, failed {job.failed_count} in {job.api_calls} API calls."
         )
+        if job.retried_count:
+            summary += f" Retried {job.retried_count}, recovered {job.recovered_count}."
+        if job.retry_ids:
+            summary += (
+                f" {len(job.retry_ids)} listing(s) could not be read for now: Resume, or the"
+                " shop's next import, fetches them again."
+            )
+        return summary
 
     def _finish(self, status: str, message: str) -> None:
         job = self.job
@@ -462,14 +437,23 @@ class ImportRunner:
             ChannelConnection.objects.filter(pk=job.connection_id).update(last_error="")
         self.progress(job)
 
-    def _fail(self, error_type: str, message: str, reauthorize: bool = False) -> None:
+    def _fail(
+        self, error_type: str, message: str, reauthorize: bool = False, transient: bool = False
+    ) -> None:
+        """The job stops; a passing failure (an outage, the database) resumes by itself later,
+        a few times at growing intervals."""
         job = self.job
+        if not connection.is_usable():
+            connection.close()  # record the failure on a fresh connection
         job.status = ImportJob.Status.FAILED
         job.error_type = str(error_type)
         job.error_message = message
         job.finished_at = timezone.now()
         job.api_calls += self.calls.take()
         job.stage_seconds = self.clock.merge_into(job.stage_seconds)
+        if transient and job.attempts < settings.IMPORT_AUTO_RESUME_ATTEMPTS:
+            delay = settings.IMPORT_AUTO_RESUME_SECONDS * 2 ** (job.attempts - 1)
+            job.auto_resume_at = job.finished_at + timedelta(seconds=delay)
         job.save(
             update_fields=[
                 "status",
@@ -478,10 +462,18 @@ class ImportRunner:
                 "finished_at",
                 "api_calls",
                 "stage_seconds",
+                "auto_resume_at",
                 "updated_at",
             ]
         )
         job_log(job, f"Failed: {message}", ImportJobEvent.Level.ERROR, error_type=str(error_type))
+        if job.auto_resume_at:
+            job_log(
+                job,
+                f"A passing failure: the import resumes by itself after "
+                f"{timezone.localtime(job.auto_resume_at):%H:%M:%S} (run {job.attempts + 1} of "
+                f"at most {settings.IMPORT_AUTO_RESUME_ATTEMPTS}).",
+            )
         update: dict[str, Any] = {"last_error": message[:2000]}
         if reauthorize:
             update["status"] = ChannelConnection.Status.NEEDS_REAUTHORIZATION

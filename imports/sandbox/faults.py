@@ -120,3 +120,82 @@ class FaultInjector:
             if roll < threshold:
                 return kind
         return None
+
+
+class Outage:
+    """The marketplace going down for a while in the middle of a run (control API: /outage).
+
+    After `after_calls` more calls it answers every call (or only those to `endpoints`) with a
+    server error, or drops the connection, for `seconds` or for `failing_calls` calls, then
+    comes back. Deterministic on purpose: a test knows which listings the outage hits.
+    """
+
+    KINDS = ("server_error", "drop")
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.clear()
+
+    def clear(self) -> None:
+        self.after_calls = 0
+        self.seconds = 0.0
+        self.failing_calls = 0
+        self.endpoints: tuple[str, ...] = ()
+        self.kind = "server_error"
+        self.armed = False
+        self.refused = 0
+        self._seen = 0
+        self._down_since: float | None = None
+
+    def arm(self, settings: dict) -> None:
+        unknown = set(settings) - {"after_calls", "seconds", "failing_calls", "endpoints", "kind"}
+        if unknown:
+            raise ValueError(f"unknown outage settings: {', '.join(sorted(unknown))}")
+        kind = str(settings.get("kind", "server_error"))
+        seconds = float(settings.get("seconds", 0))
+        failing_calls = int(settings.get("failing_calls", 0))
+        after_calls = int(settings.get("after_calls", 0))
+        if kind not in self.KINDS:
+            raise ValueError(f"an outage is one of {', '.join(self.KINDS)}")
+        if min(seconds, failing_calls, after_calls) < 0 or not (seconds or failing_calls):
+            raise ValueError("an outage lasts a positive number of seconds or failing_calls")
+        with self._lock:
+            self.clear()
+            self.after_calls, self.seconds, self.failing_calls = after_calls, seconds, failing_calls
+            self.endpoints = tuple(settings.get("endpoints") or ())
+            self.kind = kind
+            self.armed = True
+
+    def draw(self, endpoint: str) -> str | None:
+        """The outage's answer to this call, or None when the call goes through."""
+        with self._lock:
+            if not self.armed or (self.endpoints and endpoint not in self.endpoints):
+                return None
+            if self._down_since is None:
+                self._seen += 1
+                if self._seen <= self.after_calls:
+                    return None
+                self._down_since = time.monotonic()
+            over = (
+                time.monotonic() - self._down_since >= self.seconds
+                if self.seconds
+                else self.refused >= self.failing_calls
+            )
+            if over:
+                self.armed = False
+                return None
+            self.refused += 1
+            return self.kind
+
+    def as_dict(self) -> dict:
+        with self._lock:
+            return {
+                "armed": self.armed,
+                "down": self.armed and self._down_since is not None,
+                "after_calls": self.after_calls,
+                "seconds": self.seconds,
+                "failing_calls": self.failing_calls,
+                "endpoints": list(self.endpoints),
+                "kind": self.kind,
+                "refused": self.refused,
+            }

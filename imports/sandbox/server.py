@@ -28,7 +28,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from imports.sandbox.auth import TokenAuthority
 from imports.sandbox.catalog import DirtRates, DistinctPair, MatchTruth, SellerCatalog
-from imports.sandbox.faults import Counters, FaultConfig, FaultInjector, RateLimiter
+from imports.sandbox.faults import Counters, FaultConfig, FaultInjector, Outage, RateLimiter
 from imports.sandbox.http import SandboxRequest, SandboxResponse
 from imports.sandbox.shopee import ShopeeSandbox
 from imports.sandbox.tiktok import PRODUCT_PATH, SEARCH_PATH, TikTokSandbox
@@ -100,6 +100,7 @@ class MarketplaceSandbox:
         )
         self.faults = faults or FaultConfig()
         self.injector = FaultInjector(self.faults)
+        self.outage = Outage()
         self.limiters = {"shopee": RateLimiter(), "tiktokshop": RateLimiter()}
         self.counters = Counters()
         # Endpoints that refuse every call, path -> "not_found" | "permission" (/refuse).
@@ -190,6 +191,13 @@ class MarketplaceSandbox:
                 if refused is not None:
                     return refused
             return handler(request)
+        down = self.outage.draw(endpoint_name(platform, request.path))
+        if down == "drop":
+            self.counters.fault(platform, "outage")
+            raise DropConnection
+        if down:
+            self.counters.fault(platform, "outage")
+            return platform_api.fault_response("server_error")
         config = self.faults
         if config.latency_ms:
             time.sleep(config.latency_ms / 1000)
@@ -278,6 +286,15 @@ class MarketplaceSandbox:
                     else:
                         raise ValueError("a refusal is not_found or permission")
                 return SandboxResponse.json(200, self.refused)
+            if path == "/outage" and method == "GET":
+                return SandboxResponse.json(200, self.outage.as_dict())
+            if path == "/outage" and method == "POST":
+                # {"after_calls": 300, "seconds": 60} or {..., "failing_calls": 40}; {} lifts it.
+                if body:
+                    self.outage.arm(body)
+                else:
+                    self.outage.clear()
+                return SandboxResponse.json(200, self.outage.as_dict())
             if path == "/token-faults" and method == "POST":
                 platform = body.pop("platform", "shopee")
                 if platform not in self.token_faults or not set(body) <= {

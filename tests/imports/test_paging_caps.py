@@ -10,15 +10,9 @@ from django.db import connection as db_connection
 
 from imports.models import ImportJob, RawImportRecord
 from imports.services import import_job_resume, import_job_run, import_job_start
-from tests.sandbox_fixtures import connect_sandbox
+from tests.sandbox_fixtures import connect_sandbox, sandbox_listing_ids
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _expected_ids(sandbox, platform):
-    shop = sandbox.catalog.shop(platform)
-    indices = range(shop.listings.size + shop.created)
-    return {str(shop.product_id(i)) for i in indices if shop.listings.exists(i)}
 
 
 def _paging(sandbox, **caps):
@@ -60,7 +54,7 @@ def test_a_cap_below_the_page_size_still_lands_every_listing_once(
         RawImportRecord.objects.filter(import_job=job).values_list("platform_product_id", flat=True)
     )
     assert len(stored) == len(set(stored)) == 300  # every listing, once
-    assert set(stored) == _expected_ids(sandbox, platform)
+    assert set(stored) == sandbox_listing_ids(sandbox, platform)
     assert all(window[2] <= 20 for window in job.checkpoint["windows"])
     splits = job.events.filter(message__contains="stopped paging after")
     assert splits.exists() and not splits.filter(message__contains="after 100 ").exists()
@@ -89,7 +83,7 @@ def test_a_second_of_updates_over_the_cap_stops_with_a_resumable_error(
     stored = set(
         RawImportRecord.objects.filter(import_job=job).values_list("platform_product_id", flat=True)
     )
-    assert stored == _expected_ids(sandbox, "tiktokshop")
+    assert stored == sandbox_listing_ids(sandbox, "tiktokshop")
 
 
 def test_the_control_api_refuses_unknown_or_non_positive_caps(sandbox):

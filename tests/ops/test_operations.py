@@ -9,10 +9,9 @@ from django.db import connection
 from django.utils import timezone
 from django_q.models import Schedule
 
-from catalog.models import PlatformMapping
 from imports.models import ChannelConnection, RawImportRecord, WorkerHeartbeat
 from imports.schedules import schedules_sync
-from tests.factories import PlatformMappingFactory, RawImportRecordFactory
+from tests.factories import RawImportRecordFactory
 from tests.subprocesses import start_worker, stop_process_group, wait_for
 
 pytestmark = pytest.mark.django_db
@@ -118,22 +117,6 @@ def test_cleanup_raw_imports_deletes_only_old_processed_records():
     assert set(RawImportRecord.objects.values_list("pk", flat=True)) == {waiting.pk, recent.pk}
 
 
-def test_archive_stale_mappings():
-    stale = PlatformMappingFactory()
-    fresh = PlatformMappingFactory()
-    PlatformMapping.objects.filter(pk=stale.pk).update(
-        updated_at=timezone.now() - timedelta(days=100)
-    )
-    out = StringIO()
-    call_command("archive_stale_mappings", "--days", "90", "--dry-run", stdout=out)
-    assert "1 matched, 1 would change" in out.getvalue()
-    call_command("archive_stale_mappings", "--days", "90", stdout=StringIO())
-    stale.refresh_from_db()
-    fresh.refresh_from_db()
-    assert (stale.sync_enabled, stale.sync_status) == (False, "disabled")
-    assert fresh.sync_enabled
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.slow
 def test_a_real_worker_keeps_the_health_check_green(client):
@@ -151,3 +134,52 @@ def test_every_response_carries_a_request_id(client):
     response = client.get("/api/health/", HTTP_X_REQUEST_ID="from-the-proxy")
     assert response["X-Request-Id"] == "from-the-proxy"
     assert len(client.get("/api/health/")["X-Request-Id"]) == 32
+
+
+def test_health_says_when_it_was_taken(client):
+    from datetime import datetime
+
+    before = timezone.now()
+    body = client.get("/api/health/").json()
+    taken = datetime.fromisoformat(body["timestamp"])
+    assert taken.tzinfo is not None
+    assert before <= taken <= timezone.now()
+
+
+def test_health_fails_when_the_worker_reports_memory_over_the_limit(client, settings):
+    from imports.tasks import heartbeat
+
+    heartbeat()  # the worker's task: records this process's resident memory
+    reported = WorkerHeartbeat.objects.get().rss_mb
+    assert reported > 1
+
+    settings.IMPORT_MEMORY_LIMIT_MB = reported + 1000
+    ok = client.get("/api/health/")
+    assert ok.status_code == 200
+    assert ok.json()["checks"]["worker"]["rss_mb"] == reported
+
+    settings.IMPORT_MEMORY_LIMIT_MB = 1
+    over = client.get("/api/health/")
+    assert over.status_code == 503
+    body = over.json()
+    assert body["failing"] == ["worker"]
+    assert body["checks"]["worker"]["detail"] == (
+        f"worker uses {reported} MB, over the 1 MB limit (IMPORT_MEMORY_LIMIT_MB)"
+    )
+    assert body["checks"]["worker"]["memory_limit_mb"] == 1
+    for secret in filter(None, [settings.SECRET_KEY, settings.FIELD_ENCRYPTION_KEY]):
+        assert secret not in over.content.decode()
+
+    settings.IMPORT_MEMORY_LIMIT_MB = 0  # the guard is off: so is the check
+    assert client.get("/api/health/").status_code == 200
+
+
+def test_the_daily_backup_is_scheduled():
+    call_command("sync_schedules", stdout=StringIO())
+    schedule = Schedule.objects.get(name="syncstore:backup-database")
+    assert (schedule.func, schedule.schedule_type, schedule.minutes, schedule.repeats) == (
+        "imports.tasks.backup_database_daily",
+        Schedule.MINUTES,
+        24 * 60,
+        -1,
+    )

@@ -1,4 +1,4 @@
-"""Stop syncing listings that no import has refreshed for a while."""
+"""Stop syncing listings that are over: of long-archived products, or no longer listed."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -6,7 +6,11 @@ from imports.maintenance import stale_mappings_archive
 
 
 class Command(BaseCommand):
-    help = "Disable sync for platform mappings not refreshed in --days days (default 90)."
+    help = (
+        "Stop syncing listings of products archived more than --days days ago (default 90), "
+        "and mark deleted the listings their shop's last complete full import no longer saw. "
+        "Prints the dry run's counts first; --dry-run stops there."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=90)
@@ -15,5 +19,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["days"] < 1:
             raise CommandError("--days must be at least 1")
-        report = stale_mappings_archive(days=options["days"], dry_run=options["dry_run"])
-        self.stdout.write(f"Listings not refreshed for {options['days']} days: {report}.")
+        preview = stale_mappings_archive(days=options["days"], dry_run=True)
+        self.stdout.write(f"Dry run: {preview}.")
+        if options["dry_run"]:
+            return
+        self.stdout.write(f"Done: {stale_mappings_archive(days=options['days'])}.")
