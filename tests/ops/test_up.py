@@ -1,11 +1,17 @@
-"""`manage.py up`: sandbox, demo shops, worker and web server come up together and import."""
+"""`manage.py up`: sandbox, demo shops, worker and web server come up together and import;
+they also go down together, leaving no process behind."""
 
+import contextlib
+import os
 import signal
 import socket
 import subprocess
 import sys
 import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import psutil
 import pytest
 
 from catalog.models import MasterProduct, Organization, Platform
@@ -32,30 +38,114 @@ def _answers(url: str) -> bool:
         return False
 
 
-def test_up_connects_two_demo_shops_that_import_on_its_worker():
+# qcluster with one worker: main process, sentinel, worker, monitor and pusher.
+QCLUSTER_PROCESSES = 5
+
+
+@dataclass
+class UpRun:
+    process: subprocess.Popen
+    log: Path
+    family: list[psutil.Process] = field(default_factory=list)  # every process below `up`
+
+    @property
+    def output(self) -> str:
+        return self.log.read_text()
+
+
+@pytest.fixture
+def start_up(tmp_path):
+    """Start `manage.py up ARGS` on the test database; at teardown, kill whatever is left."""
+    runs: list[UpRun] = []
+
+    def start(*args: str) -> UpRun:
+        log = tmp_path / f"up-{len(runs)}.log"  # a pipe nobody reads could fill and stall it
+        # Started from a terminal, `up` hears Ctrl-C; a runner that ignores SIGINT (a background
+        # job) would pass that on to it, so give the child the default disposition back.
+        sigint = signal.getsignal(signal.SIGINT)
+        if sigint == signal.SIG_IGN:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        try:
+            with log.open("w") as output:
+                process = subprocess.Popen(
+                    [sys.executable, "manage.py", "up", *args],
+                    cwd=BASE_DIR,
+                    env=child_env(Q_WORKERS="1"),
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,  # like a terminal's foreground group: up alone
+                )
+        finally:
+            signal.signal(signal.SIGINT, sigint)
+        runs.append(UpRun(process, log))
+        return runs[-1]
+
+    yield start
+    for run in runs:
+        leftovers = list(run.family)
+        if run.process.poll() is None:
+            with contextlib.suppress(psutil.Error):
+                leftovers += psutil.Process(run.process.pid).children(recursive=True)
+            run.process.kill()
+        for process in leftovers:
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+        run.process.wait(timeout=30)
+
+
+def _wait_until_running(run: UpRun, web_port: int) -> None:
+    """Until the web server answers and the worker cluster is whole; records `run.family`."""
+
+    def running() -> bool:
+        if run.process.poll() is not None:
+            raise AssertionError(f"up exited early ({run.process.returncode}):\n{run.output}")
+        run.family = psutil.Process(run.process.pid).children(recursive=True)
+        qcluster = [p for p in run.family if "qcluster" in _cmdline(p)]
+        return len(qcluster) >= QCLUSTER_PROCESSES and _answers(
+            f"http://127.0.0.1:{web_port}/admin/login/"
+        )
+
+    wait_for(running, 120, "the web server and the whole worker cluster")
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:
+        return []
+
+
+def _survivors(family: list[psutil.Process]) -> list[str]:
+    alive = []
+    for process in family:
+        try:  # is_running() also compares start times, so a reused pid does not count
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(f"{process.pid} {' '.join(_cmdline(process))}")
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def _assert_all_gone(family: list[psutil.Process]) -> None:
+    assert family
+    # Orphaned grandchildren are reaped by init a moment later: poll briefly, then report.
+    try:
+        wait_for(lambda: not _survivors(family), 10, "every process below up to be gone")
+    except AssertionError:
+        raise AssertionError(f"still running: {_survivors(family)}") from None
+
+
+def test_up_connects_two_demo_shops_that_import_on_its_worker(start_up):
     web_port, sandbox_port = free_port(), free_port()
-    up = subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "up",
-            f"127.0.0.1:{web_port}",
-            "--sandbox-port",
-            str(sandbox_port),
-            "--sandbox-products",
-            "120",
-        ],
-        cwd=BASE_DIR,
-        env=child_env(Q_WORKERS="1"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
+    run = start_up(
+        f"127.0.0.1:{web_port}",
+        "--sandbox-port",
+        str(sandbox_port),
+        "--sandbox-products",
+        "120",
     )
     try:
-        wait_for(
-            lambda: _answers(f"http://127.0.0.1:{web_port}/admin/login/"), 90, "the web server"
-        )
+        _wait_until_running(run, web_port)
         organization = Organization.objects.get(slug="toko-demo")
         connections = {
             c.name: c for c in ChannelConnection.objects.filter(organization=organization)
@@ -86,10 +176,51 @@ def test_up_connects_two_demo_shops_that_import_on_its_worker():
             .exists()
         )
     finally:
-        up.send_signal(signal.SIGTERM)
-        output, _ = up.communicate(timeout=60)
-    assert up.returncode == 0, output
+        run.process.send_signal(signal.SIGTERM)
+        run.process.wait(timeout=60)
+    output = run.output
+    assert run.process.returncode == 0, output
     assert "SyncStore admin" in output
-    assert "exited with an error" not in output
+    assert "CommandError" not in output
+    _assert_all_gone(run.family)
     assert not _answers(f"http://127.0.0.1:{web_port}/admin/login/")
     assert not _answers(f"http://127.0.0.1:{sandbox_port}/_sandbox/credentials")
+
+
+def test_when_a_child_dies_up_stops_the_others_and_fails_saying_which(start_up):
+    web_port, sandbox_port = free_port(), free_port()
+    run = start_up(
+        f"127.0.0.1:{web_port}",
+        "--sandbox-port",
+        str(sandbox_port),
+        "--sandbox-products",
+        "10",
+    )
+    _wait_until_running(run, web_port)
+    (sandbox,) = [p for p in run.family if "marketplace_sandbox" in _cmdline(p)]
+    os.killpg(sandbox.pid, signal.SIGKILL)  # the sandbox and anything it started
+    run.process.wait(timeout=45)  # stopping takes at most ~15 s; room for a busy machine
+    output = run.output
+    assert run.process.returncode == 1, output
+    assert (
+        f"CommandError: the sandbox marketplaces (marketplace_sandbox) (pid {sandbox.pid}) "
+        "was killed by SIGKILL" in output
+    ), output
+    # Every other child, the worker cluster's sentinel and workers included, went down too.
+    _assert_all_gone(run.family)
+    assert not _answers(f"http://127.0.0.1:{web_port}/admin/login/")
+
+
+def test_ctrl_c_stops_up_and_every_child(start_up):
+    web_port = free_port()
+    run = start_up(f"127.0.0.1:{web_port}", "--no-demo")
+    _wait_until_running(run, web_port)
+    # A terminal sends Ctrl-C's SIGINT to its foreground process group, here `up` alone: each
+    # child runs in a group of its own, so `up` has to stop them itself.
+    os.killpg(run.process.pid, signal.SIGINT)
+    run.process.wait(timeout=45)
+    output = run.output
+    assert run.process.returncode == 0, output  # a requested stop is a success
+    assert "Stopping everything" in output
+    _assert_all_gone(run.family)
+    assert not _answers(f"http://127.0.0.1:{web_port}/admin/login/")

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from django.conf import settings
@@ -15,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
 from catalog.models import Organization
+from config.supervise import Child, StopRequested, Supervisor
 from imports.demo import demo_shops_connect
 
 MANAGE = str(Path(settings.BASE_DIR) / "manage.py")
@@ -47,47 +46,40 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("sync_schedules", stdout=self.stdout)  # heartbeat, recovery, cleanup
-        processes: list[subprocess.Popen] = []
         host, port = _browser_host(options["addrport"])
-        try:
-            if not options["no_demo"]:
-                processes.append(self._demo(options, f"http://{host}:{port}"))
-            processes.append(subprocess.Popen([sys.executable, MANAGE, "qcluster"]))  # noqa: S603
-            processes.append(
-                subprocess.Popen(  # noqa: S603
-                    [sys.executable, MANAGE, "runserver", options["addrport"], "--noreload"]
+        supervisor = Supervisor()
+        died: Child | None = None
+        with supervisor.stop_on_signals():
+            try:
+                if not options["no_demo"]:
+                    self._demo(supervisor, options, f"http://{host}:{port}")
+                supervisor.start("the worker (qcluster)", [sys.executable, MANAGE, "qcluster"])
+                supervisor.start(
+                    "the web server (runserver)",
+                    [sys.executable, MANAGE, "runserver", options["addrport"], "--noreload"],
                 )
-            )
-        except BaseException:
-            self._stop(processes)
-            raise
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"SyncStore admin: http://{host}:{port}/admin/  (Ctrl-C stops everything)"
-            )
-        )
-        self.stdout.flush()
-        signal.signal(signal.SIGTERM, lambda *_args: self._terminate(processes))
-        try:
-            # Stop everything when any process dies: a half-running app misleads.
-            while all(process.poll() is None for process in processes):
-                time.sleep(0.5)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            self._stop(processes)
-        failed = [
-            Path(process.args[2]).name
-            for process in processes
-            if process.returncode not in (0, -signal.SIGTERM, -signal.SIGINT)
-        ]
-        if failed:
-            self.stderr.write(f"stopped: {', '.join(failed)} exited with an error")
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"SyncStore admin: http://{host}:{port}/admin/  (Ctrl-C stops everything)"
+                    )
+                )
+                self.stdout.flush()
+                # A half-running app misleads: the first child to exit stops them all.
+                died = supervisor.wait_for_first_exit()
+                self.stderr.write(f"{died.describe()}: stopping the others")
+            except (KeyboardInterrupt, StopRequested):
+                # Asked to stop (Ctrl-C, SIGTERM, SIGHUP): a success, so the exit status is 0.
+                self.stdout.write("Stopping everything")
+            finally:
+                supervisor.stop_all()
+        if died is not None:
+            raise CommandError(f"{died.describe()}; stopped everything else")
 
-    def _demo(self, options, app_url: str) -> subprocess.Popen:
+    def _demo(self, supervisor: Supervisor, options, app_url: str) -> None:
         """Start the sandbox, then the demo login and both demo shops connected to it."""
         callback = app_url + reverse("imports:oauth_callback", args=["tiktokshop"])
-        sandbox = subprocess.Popen(  # noqa: S603
+        sandbox = supervisor.start(
+            "the sandbox marketplaces (marketplace_sandbox)",
             [
                 sys.executable,
                 MANAGE,
@@ -103,9 +95,8 @@ class Command(BaseCommand):
             stdout=subprocess.PIPE,
             text=True,
         )
-        line = sandbox.stdout.readline()  # the credentials, once it listens
+        line = sandbox.process.stdout.readline()  # the credentials, once it listens
         if not line:
-            sandbox.wait(timeout=10)
             raise CommandError(
                 f"the sandbox marketplaces did not start (port {options['sandbox_port']} in "
                 "use? choose another with --sandbox-port)"
@@ -119,19 +110,3 @@ class Command(BaseCommand):
             f"To import: {app_url}{reverse('admin:imports_channelconnection_changelist')} -> "
             "tick both demo shops -> action 'Import now (full)' -> Go."
         )
-        return sandbox
-
-    @staticmethod
-    def _terminate(processes: list[subprocess.Popen]) -> None:
-        for process in processes:
-            if process.poll() is None:
-                process.terminate()
-
-    def _stop(self, processes: list[subprocess.Popen]) -> None:
-        self._terminate(processes)
-        for process in processes:
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
