@@ -295,6 +295,21 @@ class MarketplaceSandbox:
                 else:
                     self.outage.clear()
                 return SandboxResponse.json(200, self.outage.as_dict())
+            if path == "/token-lifetimes" and method in ("GET", "POST"):
+                # {"tiktok_access": 15}: tokens issued from now on live that many seconds.
+                holders = {
+                    "shopee_access": (self.shopee, "access_lifetime"),
+                    "shopee_refresh": (self.shopee, "refresh_lifetime"),
+                    "tiktok_access": (self.tiktok, "access_lifetime"),
+                    "tiktok_refresh": (self.tiktok, "refresh_lifetime"),
+                }
+                for name, seconds in body.items():
+                    if name not in holders or float(seconds) <= 0:
+                        raise ValueError(f"unknown token lifetime or not positive: {name}")
+                    setattr(*holders[name], float(seconds))
+                return SandboxResponse.json(
+                    200, {name: getattr(*holder) for name, holder in holders.items()}
+                )
             if path == "/token-faults" and method == "POST":
                 platform = body.pop("platform", "shopee")
                 if platform not in self.token_faults or not set(body) <= {

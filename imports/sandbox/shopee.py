@@ -255,7 +255,10 @@ class ShopeeSandbox:
         return {
             "refresh_token": refresh,
             "access_token": access,
-            "expire_in": int(self.access_lifetime) - 88,  # the first grant is a little short
+            # The first grant is a little short (88 s on a 4-hour token; never below 1 s).
+            "expire_in": max(
+                1, int(self.access_lifetime) - min(88, int(self.access_lifetime) // 10)
+            ),
             "request_id": request_id(),
             "error": "",
             "message": "",

@@ -36,6 +36,25 @@ def test_tokens_living_two_seconds_are_refreshed_once_per_life(make_sandbox, org
     assert 1 <= refreshes <= seconds / 1.5 + 2, (refreshes, seconds)
 
 
+def test_the_control_api_shortens_token_lives_mid_flight(make_sandbox, organization):
+    sandbox = make_sandbox(products=300)
+    connection = connect_sandbox(sandbox, organization, "shopee", rate_limit_qps=60)
+    control = f"{sandbox.base_url}/_sandbox"
+    lives = requests.post(f"{control}/token-lifetimes", json={"shopee_access": 2}, timeout=5)
+    assert lives.status_code == 200 and lives.json()["shopee_access"] == 2
+    bad = requests.post(f"{control}/token-lifetimes", json={"shopee_access": 0}, timeout=5)
+    assert bad.status_code == 400
+    # The token the shop holds now was issued long-lived: expire it, and its successors
+    # live two seconds.
+    requests.post(f"{control}/expire-tokens", json={"platform": "shopee"}, timeout=5)
+    job = _run(connection)
+    assert job.status == ImportJob.Status.SUCCEEDED, job.error_message
+    assert job.stored_count == 300
+    seconds = sum(float(v) for k, v in job.stage_seconds.items() if k in ("fetch", "wait"))
+    refreshes = sandbox.stats()["calls"].get(REFRESH["shopee"], 0)
+    assert 1 <= refreshes <= seconds / 1.5 + 2, (refreshes, seconds)
+
+
 @pytest.mark.parametrize("platform", ["shopee", "tiktokshop"])
 def test_a_refused_refresh_is_retried_and_a_single_use_token_spent_once(
     make_sandbox, organization, fast_retries, platform
