@@ -357,13 +357,17 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
     readonly_fields = tuple(name for _title, options in fieldsets for name in options["fields"])
     actions = ["cancel_jobs", "resume_jobs"]
 
-    @admin.display(description=_("Listings to fetch again"))
+    @admin.display(description=_("Waiting to be fetched again"))
     def retry_report(self, obj: ImportJob) -> str:
         if not obj.retry_ids:
             return "—"
         return ngettext(
-            "%(count)s listing (%(ids)s): Resume, or the shop's next import, reads it again.",
-            "%(count)s listings (%(ids)s): Resume, or the shop's next import, reads them again.",
+            "%(count)s listing could not be read for now (%(ids)s). The shop's next import "
+            "reads it again, or select this import in the list and choose “Resume selected "
+            "imports from their checkpoint”.",
+            "%(count)s listings could not be read for now (%(ids)s). The shop's next import "
+            "reads them again, or select this import in the list and choose “Resume selected "
+            "imports from their checkpoint”.",
             len(obj.retry_ids),
         ) % {
             "count": len(obj.retry_ids),

@@ -169,7 +169,7 @@ class ImportJob(TimeStampedModel):
     stored_count = models.PositiveIntegerField(_("stored"), default=0)
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
     retry_ids = models.JSONField(
-        _("listings to fetch again"),
+        _("waiting to be fetched again"),
         default=list,
         blank=True,
         help_text=_(

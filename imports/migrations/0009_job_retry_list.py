@@ -36,7 +36,7 @@ class Migration(migrations.Migration):
                 blank=True,
                 default=list,
                 help_text="Listings whose fetch failed for a passing reason (connection, timeout, rate limit, server error): this run, Resume or the next import reads them again.",
-                verbose_name="listings to fetch again",
+                verbose_name="waiting to be fetched again",
             ),
         ),
     ]

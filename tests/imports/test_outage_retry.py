@@ -7,6 +7,7 @@ reads it again, Resume reads what is left, and the shop's next import takes over
 
 import pytest
 import requests
+from django.urls import reverse
 
 from imports.models import ImportJob, RawImportRecord
 from imports.services import (
@@ -81,7 +82,7 @@ def test_an_outage_at_300_of_1000_listings_lands_all_1000_once(
 
 
 def test_listings_still_failing_at_the_end_wait_for_resume(
-    make_sandbox, organization, quick_retries
+    make_sandbox, organization, quick_retries, client, merchandiser
 ):
     sandbox = make_sandbox(products=400)
     quick_retries.IMPORT_LISTING_RETRY_ROUNDS = 1
@@ -93,6 +94,13 @@ def test_listings_still_failing_at_the_end_wait_for_resume(
     assert job.failed_count == 0  # nothing was refused for good
     assert len(job.retry_ids) == 100 == 400 - len(_stored(job))
     assert "100 listing(s) could not be read for now" in job.events.last().message
+    client.force_login(merchandiser)
+    page = reverse("admin:imports_importjob_change", args=[job.pk])
+    english = client.get(page).content.decode()
+    assert "100 listings could not be read for now (" in english
+    assert job.retry_ids[0] in english and "Resume selected imports" in english
+    indonesian = client.get(page, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+    assert "100 listing belum berhasil diambil (" in indonesian
 
     _outage(sandbox)  # the marketplace is back
     import_job_resume(job=job, queue=False)
