@@ -204,6 +204,22 @@ class NewListingMatching:
         severity = "info" if verdict.reason == "empty" else "warning"
         return [Issue("sku", verdict.message(), verdict.sku.strip()[:40], severity)]
 
+    def _new_mapping(
+        self, raw, record: ListingRecord, platform: str, master: MasterProduct, **match: Any
+    ) -> None:
+        """The listing's mapping onto `master`, written with the batch (`match`: how it was
+        matched, reviewed, and whether it is the product's source)."""
+        self.new_mappings.append(
+            PlatformMapping(
+                organization_id=self.organization_id,
+                master_product=master,
+                platform=platform,
+                platform_product_id=record["platform_product_id"],
+                **match,
+                **self._mapping_values(raw, record, self._variant_links(record, master.variants)),
+            )
+        )
+
     def _link(
         self,
         raw,
@@ -215,22 +231,18 @@ class NewListingMatching:
         review: str,
         decision: TitleDecision | None = None,
     ) -> None:
-        links = self._variant_links(record, master.variants)
         reason = decision.reason if decision and review == Review.NEEDS_REVIEW else ""
-        self.new_mappings.append(
-            PlatformMapping(
-                organization_id=self.organization_id,
-                master_product=master,
-                platform=platform,
-                platform_product_id=record["platform_product_id"],
-                match_method=method,
-                match_confidence=confidence,
-                review_status=review,
-                review_reason=reason,
-                match_candidates=decision.candidates_json() if decision else [],
-                is_source=False,
-                **self._mapping_values(raw, record, links),
-            )
+        self._new_mapping(
+            raw,
+            record,
+            platform,
+            master,
+            match_method=method,
+            match_confidence=confidence,
+            review_status=review,
+            review_reason=reason,
+            match_candidates=decision.candidates_json() if decision else [],
+            is_source=False,
         )
         self.new_platforms[master.pk].add(platform)
         if method == "sku":
@@ -304,19 +316,16 @@ class NewListingMatching:
         self.taken_skus[normalized] = master
         self.new_platforms[master.pk].add(platform)
         self.new_masters.append(master)
-        self.new_mappings.append(
-            PlatformMapping(
-                organization_id=self.organization_id,
-                master_product=master,
-                platform=platform,
-                platform_product_id=record["platform_product_id"],
-                match_method=PlatformMapping.MatchMethod.NEW,
-                review_status=review,
-                review_reason=reason,
-                match_candidates=candidates,
-                is_source=True,
-                **self._mapping_values(raw, record, self._variant_links(record, master.variants)),
-            )
+        self._new_mapping(
+            raw,
+            record,
+            platform,
+            master,
+            match_method=PlatformMapping.MatchMethod.NEW,
+            review_status=review,
+            review_reason=reason,
+            match_candidates=candidates,
+            is_source=True,
         )
         self.report.created += 1
         self._finish_raw(raw, issues, master.pk)

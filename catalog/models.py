@@ -1,11 +1,12 @@
-"""The master catalog: organizations, master products and their platform listings."""
+"""The master catalog: master products and their platform listings (organizations, the
+enumerations and the shared base live in organizations.py, choices.py and model_base.py, and
+are importable from here as before)."""
 
 from __future__ import annotations
 
 import uuid
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -14,79 +15,37 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from catalog.choices import (
+    ListingStatus,
+    MatchMethod,
+    Platform,
+    ProductStatus,
+    ReviewReason,
+    ReviewStatus,
+    SyncStatus,
+)
+from catalog.model_base import MONEY, NON_NEGATIVE, TimeStampedModel
+from catalog.organizations import Membership, Organization
+
+__all__ = [
+    "MONEY",
+    "NON_NEGATIVE",
+    "ListingStatus",
+    "MasterProduct",
+    "MatchMethod",
+    "Membership",
+    "Organization",
+    "Platform",
+    "PlatformMapping",
+    "ProductStatus",
+    "ReviewReason",
+    "ReviewStatus",
+    "SkuRule",
+    "SyncStatus",
+    "TimeStampedModel",
+]
+
 SEARCH_CONFIG = "indonesian"
-
-MONEY = {"max_digits": 12, "decimal_places": 2}
-NON_NEGATIVE = [MinValueValidator(Decimal("0"))]
-
-
-class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
-class Platform(models.TextChoices):
-    SHOPEE = "shopee", "Shopee"
-    TIKTOKSHOP = "tiktokshop", "TikTok Shop"
-
-
-class Organization(TimeStampedModel):
-    """A seller (or agency client): every catalog row belongs to exactly one."""
-
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("organization")
-        verbose_name_plural = _("organizations")
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Membership(TimeStampedModel):
-    class Role(models.TextChoices):
-        OWNER = "owner", _("Owner")
-        MERCHANDISER = "merchandiser", _("Merchandiser")
-        VIEWER = "viewer", _("Viewer")
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("user"),
-    )
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        verbose_name=_("organization"),
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.VIEWER)
-
-    class Meta:
-        ordering = ["organization__name", "user__username"]
-        verbose_name = _("membership")
-        verbose_name_plural = _("memberships")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organization"], name="membership_unique_user_organization"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} @ {self.organization} ({self.get_role_display()})"
-
-
-# The seed's enumerations live at module level so the tables' CHECK constraints can name them.
-class ProductStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    INACTIVE = "inactive", _("Inactive")
-    ARCHIVED = "archived", _("Archived")
 
 
 class MasterProduct(TimeStampedModel):
@@ -281,49 +240,13 @@ class MasterProduct(TimeStampedModel):
         return str(first.get("url", "")) if isinstance(first, dict) else ""
 
 
-class ListingStatus(models.TextChoices):
-    ACTIVE = "active", _("Active")
-    INACTIVE = "inactive", _("Inactive")
-    REVIEWING = "reviewing", _("In review")
-    DRAFT = "draft", _("Draft")
-    BANNED = "banned", _("Banned")
-    DELETED = "deleted", _("Deleted")
-
-
-class SyncStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    SYNCED = "synced", _("Synced")
-    ERROR = "error", _("Error")
-    DISABLED = "disabled", _("Disabled")
-
-
-class MatchMethod(models.TextChoices):
-    SKU = "sku", _("Same SKU")
-    SIMILARITY = "similarity", _("Similar title")
-    MANUAL = "manual", _("Manual")
-    NEW = "new", _("New product")
-
-
-class ReviewStatus(models.TextChoices):
-    AUTO = "auto", _("Automatic")
-    NEEDS_REVIEW = "needs_review", _("Needs review")
-    CONFIRMED = "confirmed", _("Confirmed")
-    REJECTED = "rejected", _("Rejected")
-
-
 class PlatformMapping(TimeStampedModel):
     """One marketplace listing linked to its master product (price, SEO, sync, review)."""
 
     SyncStatus = SyncStatus
     MatchMethod = MatchMethod
     ReviewStatus = ReviewStatus
-
-    class ReviewReason(models.TextChoices):
-        NONE = "", _("—")
-        AMBIGUOUS = "ambiguous", _("Several products fit")
-        UNCERTAIN = "uncertain", _("Similar, not certain")
-        DUPLICATE_SKU = "duplicate_sku", _("SKU already used by another listing")
-        SKU_CONFLICT = "sku_conflict", _("Same SKU, different size or model")
+    ReviewReason = ReviewReason
 
     organization = models.ForeignKey(
         Organization,

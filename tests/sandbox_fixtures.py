@@ -67,3 +67,12 @@ def sandbox_listing_ids(sandbox, platform: str) -> set[str]:
     shop = sandbox.catalog.shop(platform)
     indices = range(shop.listings.size + shop.created)
     return {str(shop.product_id(i)) for i in indices if shop.listings.exists(i)}
+
+
+def stored_listing_ids(job) -> list[str]:
+    """The listing ids an import job stored raw, one per row (so repeats would show)."""
+    from imports.models import RawImportRecord
+
+    return list(
+        RawImportRecord.objects.filter(import_job=job).values_list("platform_product_id", flat=True)
+    )

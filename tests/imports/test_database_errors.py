@@ -7,10 +7,10 @@ raw_import_data raising the SQLSTATE of a serialization failure or of a constrai
 import pytest
 from django.db import DatabaseError, connection, connections, transaction
 
-from imports.models import ImportJob, RawImportRecord
+from imports.models import ImportJob
 from imports.pipeline.db_recovery import database_error_transient
 from imports.services import import_job_run, import_job_start, import_jobs_recover_stale
-from tests.sandbox_fixtures import connect_sandbox, sandbox_listing_ids
+from tests.sandbox_fixtures import connect_sandbox, sandbox_listing_ids, stored_listing_ids
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -86,12 +86,6 @@ def quick_database_retries(settings):
     return settings
 
 
-def _stored(job):
-    return list(
-        RawImportRecord.objects.filter(import_job=job).values_list("platform_product_id", flat=True)
-    )
-
-
 def test_errors_are_classified_by_what_a_later_attempt_can_do():
     assert database_error_transient(_raise_with("40001"))  # serialization failure
     assert database_error_transient(_raise_with("40P01"))  # deadlock
@@ -125,7 +119,7 @@ def test_a_connection_lost_mid_run_reconnects_and_lands_every_listing_once(
     job = import_job_run(job_id=job.pk, progress=progress)
     assert terminated
     assert job.status == ImportJob.Status.SUCCEEDED, job.error_message
-    stored = _stored(job)
+    stored = stored_listing_ids(job)
     assert len(stored) == len(set(stored)) == 400
     assert set(stored) == sandbox_listing_ids(sandbox, "tiktokshop")
     recovered = job.events.get(error_type="database_error")
@@ -141,7 +135,7 @@ def test_a_serialization_failure_is_retried_at_the_page(
     job = import_job_run(job_id=import_job_start(connection=connection_row, queue=False).pk)
     assert job.status == ImportJob.Status.SUCCEEDED, job.error_message
     assert job.events.filter(error_type="database_error", level="warning").count() == 2
-    stored = _stored(job)
+    stored = stored_listing_ids(job)
     assert len(stored) == len(set(stored)) == 300 == job.stored_count
     assert job.processed_count == 300  # the undone pages were not counted twice
 
@@ -177,6 +171,6 @@ def test_a_database_failing_longer_than_the_retries_resumes_the_job_by_itself(
     assert import_jobs_recover_stale() == [job.pk]
     job = import_job_run(job_id=job.pk)
     assert job.status == ImportJob.Status.SUCCEEDED, job.error_message
-    stored = _stored(job)
+    stored = stored_listing_ids(job)
     assert len(stored) == len(set(stored)) == 250
     assert set(stored) == sandbox_listing_ids(sandbox, "tiktokshop")

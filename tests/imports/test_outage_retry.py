@@ -9,14 +9,14 @@ import pytest
 import requests
 from django.urls import reverse
 
-from imports.models import ImportJob, RawImportRecord
+from imports.models import ImportJob
 from imports.services import (
     import_job_resume,
     import_job_run,
     import_job_start,
     import_jobs_recover_stale,
 )
-from tests.sandbox_fixtures import connect_sandbox, sandbox_listing_ids
+from tests.sandbox_fixtures import connect_sandbox, sandbox_listing_ids, stored_listing_ids
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,12 +30,6 @@ def _outage(sandbox, **settings):
     response = requests.post(f"{sandbox.base_url}/_sandbox/outage", json=settings, timeout=5)
     assert response.status_code == 200, response.text
     return response.json()
-
-
-def _stored(job):
-    return list(
-        RawImportRecord.objects.filter(import_job=job).values_list("platform_product_id", flat=True)
-    )
 
 
 @pytest.fixture
@@ -68,7 +62,7 @@ def test_an_outage_at_300_of_1000_listings_lands_all_1000_once(
 
     assert sandbox.stats()["faults"][f"{platform} outage"] == failing
     assert job.status == ImportJob.Status.SUCCEEDED, job.error_message
-    stored = _stored(job)
+    stored = stored_listing_ids(job)
     assert len(stored) == len(set(stored)) == 1000
     assert set(stored) == sandbox_listing_ids(sandbox, platform)
     assert job.failed_count == 0 and job.retry_ids == []
@@ -92,7 +86,7 @@ def test_listings_still_failing_at_the_end_wait_for_resume(
 
     assert job.status == ImportJob.Status.PARTIALLY_FAILED
     assert job.failed_count == 0  # nothing was refused for good
-    assert len(job.retry_ids) == 100 == 400 - len(_stored(job))
+    assert len(job.retry_ids) == 100 == 400 - len(stored_listing_ids(job))
     assert "100 listing(s) could not be read for now" in job.events.last().message
     client.force_login(merchandiser)
     page = reverse("admin:imports_importjob_change", args=[job.pk])
@@ -106,7 +100,7 @@ def test_listings_still_failing_at_the_end_wait_for_resume(
     import_job_resume(job=job, queue=False)
     job = import_job_run(job_id=job.pk)
     assert job.status == ImportJob.Status.SUCCEEDED, job.error_message
-    stored = _stored(job)
+    stored = stored_listing_ids(job)
     assert len(stored) == len(set(stored)) == 400
     assert set(stored) == sandbox_listing_ids(sandbox, "tiktokshop")
     assert job.retry_ids == [] and job.recovered_count == 100
@@ -131,11 +125,13 @@ def test_the_next_import_takes_over_earlier_leftovers(make_sandbox, organization
     assert second.status == ImportJob.Status.SUCCEEDED, second.error_message
     assert first.retry_ids == []  # handed over, so no listing is read by two jobs
     assert first.events.filter(message__contains=f"Import #{second.pk} took over 50").exists()
-    assert leftovers <= set(_stored(second))
+    assert leftovers <= set(stored_listing_ids(second))
     assert second.recovered_count == 50
     # Every listing of the shop landed: 250 in the first import, the 50 others in the second.
-    assert set(_stored(first)) | set(_stored(second)) == sandbox_listing_ids(sandbox, "tiktokshop")
-    assert not set(_stored(first)) & leftovers
+    assert set(stored_listing_ids(first)) | set(stored_listing_ids(second)) == sandbox_listing_ids(
+        sandbox, "tiktokshop"
+    )
+    assert not set(stored_listing_ids(first)) & leftovers
 
 
 def test_a_listing_refused_for_good_fails_and_is_not_retried(
@@ -155,7 +151,7 @@ def test_a_listing_refused_for_good_fails_and_is_not_retried(
     assert job.status == ImportJob.Status.PARTIALLY_FAILED
     assert job.failed_count == 1 and job.retry_ids == [] and job.retried_count == 0
     assert job.events.get(platform_product_id=gone).level == "error"
-    assert len(_stored(job)) == 199
+    assert len(stored_listing_ids(job)) == 199
 
 
 def test_an_outage_on_the_listing_calls_resumes_the_job_by_itself(
@@ -178,6 +174,6 @@ def test_an_outage_on_the_listing_calls_resumes_the_job_by_itself(
     job = import_job_run(job_id=job.pk)
     assert job.status == ImportJob.Status.SUCCEEDED, job.error_message
     assert job.attempts == 2 and job.auto_resume_at is None
-    stored = _stored(job)
+    stored = stored_listing_ids(job)
     assert len(stored) == len(set(stored)) == 500
     assert set(stored) == sandbox_listing_ids(sandbox, "tiktokshop")

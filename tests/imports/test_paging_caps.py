@@ -8,9 +8,9 @@ import pytest
 import requests
 from django.db import connection as db_connection
 
-from imports.models import ImportJob, RawImportRecord
+from imports.models import ImportJob
 from imports.services import import_job_resume, import_job_run, import_job_start
-from tests.sandbox_fixtures import connect_sandbox, sandbox_listing_ids
+from tests.sandbox_fixtures import connect_sandbox, sandbox_listing_ids, stored_listing_ids
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -50,9 +50,7 @@ def test_a_cap_below_the_page_size_still_lands_every_listing_once(
     connection = connect_sandbox(sandbox, organization, platform)
     job = _run_with_deadline(import_job_start(connection=connection, queue=False).pk)
     assert job.status == ImportJob.Status.SUCCEEDED, job.error_message
-    stored = list(
-        RawImportRecord.objects.filter(import_job=job).values_list("platform_product_id", flat=True)
-    )
+    stored = stored_listing_ids(job)
     assert len(stored) == len(set(stored)) == 300  # every listing, once
     assert set(stored) == sandbox_listing_ids(sandbox, platform)
     assert all(window[2] <= 20 for window in job.checkpoint["windows"])
@@ -80,9 +78,7 @@ def test_a_second_of_updates_over_the_cap_stops_with_a_resumable_error(
     import_job_resume(job=job, queue=False)
     job = _run_with_deadline(job.pk)
     assert job.status == ImportJob.Status.SUCCEEDED, job.error_message
-    stored = set(
-        RawImportRecord.objects.filter(import_job=job).values_list("platform_product_id", flat=True)
-    )
+    stored = set(stored_listing_ids(job))
     assert stored == sandbox_listing_ids(sandbox, "tiktokshop")
 
 

@@ -6,7 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.models import Organization, Platform
+from catalog.management.options import organization_option
+from catalog.models import Platform
 from catalog.populate import catalog_populate
 from imports.models import RawImportRecord
 
@@ -34,10 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
     def handle(self, *args, **options):
-        try:
-            organization = Organization.objects.get(slug=options["organization"])
-        except Organization.DoesNotExist as exc:
-            raise CommandError(f"no organization {options['organization']!r}") from exc
+        organization = organization_option(options["organization"])
         if options["batch_size"] < 1:
             raise CommandError("--batch-size must be at least 1")
         records = RawImportRecord.objects.all()

@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.models import Organization
+from catalog.management.options import organization_option
 from catalog.rematch import catalog_rematch
 
 COUNTS = (
@@ -32,10 +32,7 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="print the report as JSON")
 
     def handle(self, *args, **options):
-        try:
-            organization = Organization.objects.get(slug=options["organization"])
-        except Organization.DoesNotExist as exc:
-            raise CommandError(f"no organization {options['organization']!r}") from exc
+        organization = organization_option(options["organization"])
         if options["show"] < 0:
             raise CommandError("--show must be 0 or more")
         report = catalog_rematch(organization_id=organization.pk, dry_run=not options["apply"])

@@ -6,7 +6,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.models import Organization, Platform, PlatformMapping
+from catalog.management.options import organization_option
+from catalog.models import Platform, PlatformMapping
 from pricing.services import mapping_prices_recalculate
 
 
@@ -20,10 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="report, write nothing")
 
     def handle(self, *args, **options):
-        try:
-            organization = Organization.objects.get(slug=options["organization"])
-        except Organization.DoesNotExist as exc:
-            raise CommandError(f"no organization {options['organization']!r}") from exc
+        organization = organization_option(options["organization"])
         try:
             on = date.fromisoformat(options["date"]) if options["date"] else None
         except ValueError as exc:
