@@ -1,0 +1,133 @@
+"""The platform mapping (listing) admin: prices, margins, SEO and quality findings, raw data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from catalog.admin_base import OrganizationScopedAdmin, pretty_json
+from catalog.admin_quality import regenerate_seo_action
+from catalog.admin_shared import MarginFilter, QualityTierFilter, recalculate_prices_action
+from catalog.findings import findings_html
+from catalog.models import MasterProduct, PlatformMapping
+from catalog.money import format_rupiah
+from catalog.selectors import organization_ids_for_user
+
+
+@admin.register(PlatformMapping)
+class PlatformMappingAdmin(OrganizationScopedAdmin):
+    empty_state = _("No listings yet: each import brings the shop's listings here.")
+    list_display = (
+        "platform_product_id",
+        "platform",
+        "product_sku",
+        "price",
+        "fee_percentage",
+        "margin",
+        "seo_quality_score",
+        "quality_score",
+        "sync_status",
+        "match_method",
+        "match_confidence",
+        "review_status",
+        "updated_at",
+    )
+    list_filter = (
+        "platform",
+        QualityTierFilter,
+        MarginFilter,
+        "listing_status",
+        "sync_status",
+        "review_status",
+        "match_method",
+        "sync_enabled",
+    )
+    actions = ["recalculate_prices", "regenerate_seo_titles"]
+
+    @admin.action(description=_("Regenerate SEO titles"), permissions=["change"])
+    def regenerate_seo_titles(self, request, queryset):
+        return regenerate_seo_action(self, request, queryset, queryset)
+
+    @admin.action(description=_("Recalculate platform prices"), permissions=["change"])
+    def recalculate_prices(self, request, queryset):
+        return recalculate_prices_action(self, request, queryset, queryset)
+
+    list_select_related = ("master_product",)
+    search_fields = ("platform_product_id", "master_product__sku", "seo_title")
+    autocomplete_fields = ("master_product",)
+    readonly_fields = (
+        "platform_data_pretty",
+        "price_breakdown_pretty",
+        "seo_findings_pretty",
+        "quality_report",
+        "margin_percentage",
+        "calculated_at",
+        "last_synced_at",
+        "sync_errors_pretty",
+        "created_at",
+        "updated_at",
+    )
+    exclude = ("platform_data", "sync_errors", "price_breakdown", "seo_findings", "quality_issues")
+
+    @admin.display(description=_("SEO findings"))
+    def seo_findings_pretty(self, obj: PlatformMapping) -> str:
+        return findings_html(obj.seo_findings) if obj.seo_findings else "—"
+
+    @admin.display(description=_("Quality findings"))
+    def quality_report(self, obj: PlatformMapping) -> str:
+        return findings_html(obj.quality_issues) if obj.quality_issues else "—"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).defer("platform_data")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "master_product" and not request.user.is_superuser:
+            kwargs["queryset"] = MasterProduct.objects.filter(
+                organization_id__in=organization_ids_for_user(
+                    user=request.user, roles=self.write_roles
+                )
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        obj.organization_id = obj.master_product.organization_id
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description=_("SKU"), ordering="master_product__sku")
+    def product_sku(self, obj: PlatformMapping) -> str:
+        return obj.master_product.sku
+
+    @admin.display(description=_("Platform price"), ordering="platform_price")
+    def price(self, obj: PlatformMapping) -> str:
+        return format_rupiah(obj.platform_price)
+
+    @admin.display(description=_("Margin"), ordering="margin_percentage")
+    def margin(self, obj: PlatformMapping) -> str:
+        if obj.margin_percentage is None:
+            return "—"
+        thin = settings.PRICING_THIN_MARGIN_PERCENT
+        colour = (
+            "#ba2121"
+            if obj.margin_percentage < 0
+            else ("#b8860b" if obj.margin_percentage < thin else "inherit")
+        )
+        return format_html('<span style="color:{}">{}%</span>', colour, obj.margin_percentage)
+
+    @admin.display(description=_("Price breakdown"))
+    def price_breakdown_pretty(self, obj: PlatformMapping) -> str:
+        if not obj.price_breakdown:
+            return "—"
+        return render_to_string("admin/pricing/includes/breakdown.html", {"b": obj.price_breakdown})
+
+    @admin.display(description=_("Platform data"))
+    def platform_data_pretty(self, obj: PlatformMapping) -> str:
+        return pretty_json(obj.platform_data)
+
+    @admin.display(description=_("Sync errors"))
+    def sync_errors_pretty(self, obj: PlatformMapping) -> str:
+        return pretty_json(obj.sync_errors) if obj.sync_errors else "—"

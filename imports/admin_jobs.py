@@ -1,0 +1,302 @@
+"""The import job admin: its report fieldsets, the event log inline, the cancel and resume
+actions, and the progress (JSON) and cancel views behind the change page."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from catalog.admin_base import ReadOnlyScopedAdmin, pretty_json
+from catalog.selectors import Role
+from catalog.shop_skus import placeholder_skus_html
+from imports.models import ImportJob, ImportJobEvent
+from imports.selectors import import_job_progress
+from imports.services import ImportRefused, import_job_cancel, import_job_resume
+
+
+class ImportJobEventInline(admin.TabularInline):
+    model = ImportJobEvent
+    fields = ("created_at", "level", "message", "platform_product_id", "error_type")
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ("-id",)
+    verbose_name_plural = _("Log (newest first)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        # The newest 200 lines; the full log stays in the table.
+        queryset = super().get_queryset(request)
+        job_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        if job_id:
+            newest = list(
+                queryset.filter(job_id=job_id).order_by("-id").values_list("id", flat=True)[:200]
+            )
+            queryset = queryset.filter(id__in=newest)
+        return queryset
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(ReadOnlyScopedAdmin):
+    empty_state = _(
+        "No imports yet. Under Channel connections, select a shop and choose “Import now (full)”."
+    )
+    list_display = (
+        "__str__",
+        "connection",
+        "mode",
+        "status",
+        "stage",
+        "progress",
+        "failed_count",
+        "api_calls",
+        "started_at",
+        "finished_at",
+    )
+    list_filter = ("platform", "status", "mode", "dry_run")
+    list_select_related = ("connection", "organization")
+    inlines = [ImportJobEventInline]
+    change_form_template = "admin/imports/importjob/change_form.html"
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "organization",
+                    "connection",
+                    "platform",
+                    "mode",
+                    "dry_run",
+                    "error_policy",
+                    "updated_since",
+                    "status",
+                    "stage",
+                    "error_type",
+                    "error_message",
+                    "auto_resume_at",
+                )
+            },
+        ),
+        (
+            _("Fetching"),
+            {
+                "fields": (
+                    "total",
+                    "listed_count",
+                    "fetched_count",
+                    "stored_count",
+                    "failed_count",
+                    "retried_count",
+                    "recovered_count",
+                    "retry_report",
+                    "api_calls",
+                )
+            },
+        ),
+        (
+            _("Building the catalog"),
+            {
+                "fields": (
+                    "processed_count",
+                    "created_count",
+                    "updated_count",
+                    "linked_count",
+                    "title_linked_count",
+                    "suggested_count",
+                    "placeholder_skus_report",
+                    "unchanged_count",
+                    "invalid_count",
+                )
+            },
+        ),
+        (_("Field coverage"), {"fields": ("coverage_report",)}),
+        (_("Where the time went"), {"classes": ("collapse",), "fields": ("timing_report",)}),
+        (
+            _("Run"),
+            {
+                "classes": ("collapse",),
+                "fields": (
+                    "attempts",
+                    "started_by",
+                    "started_at",
+                    "heartbeat_at",
+                    "finished_at",
+                    "task_id",
+                    "checkpoint_pretty",
+                ),
+            },
+        ),
+    )
+    readonly_fields = tuple(name for _title, options in fieldsets for name in options["fields"])
+    actions = ["cancel_jobs", "resume_jobs"]
+
+    @admin.display(description=_("Waiting to be fetched again"))
+    def retry_report(self, obj: ImportJob) -> str:
+        if not obj.retry_ids:
+            return "—"
+        return ngettext(
+            "%(count)s listing could not be read for now (%(ids)s). The shop's next import "
+            "reads it again, or select this import in the list and choose “Resume selected "
+            "imports from their checkpoint”.",
+            "%(count)s listings could not be read for now (%(ids)s). The shop's next import "
+            "reads them again, or select this import in the list and choose “Resume selected "
+            "imports from their checkpoint”.",
+            len(obj.retry_ids),
+        ) % {
+            "count": len(obj.retry_ids),
+            "ids": ", ".join(obj.retry_ids[:10]) + (" …" if len(obj.retry_ids) > 10 else ""),
+        }
+
+    @admin.display(description=_("SKUs not used to match"))
+    def placeholder_skus_report(self, obj: ImportJob) -> str:
+        return placeholder_skus_html(obj.placeholder_skus)
+
+    @admin.display(description=_("Progress"))
+    def progress(self, obj: ImportJob) -> str:
+        data = import_job_progress(obj)
+        if data["percent"] is None:
+            return "—"
+        return f"{data['processed']}/{data['total']} ({data['percent']:.0f}%)"
+
+    @admin.display(description=_("Seconds per stage"))
+    def timing_report(self, obj: ImportJob) -> str:
+        seconds = obj.stage_seconds or {}
+        if not seconds:
+            return "—"
+        rows = sorted(seconds.items(), key=lambda item: -item[1])
+        return format_html(
+            "<p>{}</p><table><tbody>{}</tbody></table>",
+            _(
+                "Stages overlap: pages are fetched (fetch) while earlier ones are written; "
+                "db_read and db_write are the database's share of the others."
+            ),
+            format_html_join(
+                "",
+                "<tr><td><code>{}</code></td><td>{}</td></tr>",
+                ((k, f"{v:.2f}") for k, v in rows),
+            ),
+        )
+
+    @admin.display(description=_("Source fields"))
+    def coverage_report(self, obj: ImportJob) -> str:
+        coverage = obj.field_coverage or {}
+        fields = coverage.get("fields") or {}
+        if not fields:
+            return "—"
+        rows = sorted(fields.items(), key=lambda item: (item[1]["coverage"], item[0]))
+        return format_html(
+            "<p>{}</p><table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th>"
+            "<th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("%(n)d payloads analysed. Rarely present or often empty fields first.")
+            % {"n": coverage.get("records", 0)},
+            _("Field"),
+            _("Present"),
+            _("Empty"),
+            _("Types"),
+            _("Examples"),
+            format_html_join(
+                "",
+                "<tr><td><code>{}</code></td><td>{}%</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                (
+                    (
+                        path,
+                        entry["coverage"],
+                        entry["empty"],
+                        ", ".join(f"{k} {v}" for k, v in entry["types"].items())
+                        + (" ⚠" if entry.get("odd_types") else ""),
+                        " · ".join(entry["examples"]),
+                    )
+                    for path, entry in rows
+                ),
+            ),
+        )
+
+    @admin.display(description=_("Checkpoint"))
+    def checkpoint_pretty(self, obj: ImportJob) -> str:
+        return pretty_json(obj.checkpoint) if obj.checkpoint else "—"
+
+    def _may_run(self, request: HttpRequest, job: ImportJob | None = None) -> bool:
+        return self._has_role(request, (Role.OWNER, Role.MERCHANDISER), job)
+
+    def has_run_permission(self, request: HttpRequest) -> bool:
+        return self._may_run(request)
+
+    @admin.action(description=_("Cancel selected imports"), permissions=["run"])
+    def cancel_jobs(self, request, queryset):
+        for job in queryset:
+            if self._may_run(request, job):
+                import_job_cancel(job=job)
+        self.message_user(request, _("Cancel requested."), messages.SUCCESS)
+
+    @admin.action(
+        description=_("Resume selected imports from their checkpoint"), permissions=["run"]
+    )
+    def resume_jobs(self, request, queryset):
+        for job in queryset:
+            if not self._may_run(request, job):
+                continue
+            try:
+                import_job_resume(job=job)
+            except ImportRefused as refusal:
+                self.message_user(request, str(refusal), messages.WARNING)
+            else:
+                self.message_user(
+                    request, _("Import #%(id)s queued again.") % {"id": job.pk}, messages.SUCCESS
+                )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/progress/",
+                view(self.progress_view),
+                name="imports_importjob_progress",
+            ),
+            path(
+                "<int:object_id>/cancel/", view(self.cancel_view), name="imports_importjob_cancel"
+            ),
+            *super().get_urls(),
+        ]
+
+    def progress_view(self, request: HttpRequest, object_id: int) -> JsonResponse:
+        job = get_object_or_404(self.get_queryset(request), pk=object_id)
+        return JsonResponse(import_job_progress(job))
+
+    def cancel_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        job = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method != "POST" or not self._may_run(request, job):
+            raise PermissionDenied
+        import_job_cancel(job=job)
+        self.message_user(
+            request,
+            _("Cancel requested: the import stops after the current page."),
+            messages.SUCCESS,
+        )
+        return redirect("admin:imports_importjob_change", job.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "may_run": self._may_run(request),
+            "progress_labels": {
+                "eta": _("ETA"),
+                "min": _("min"),
+                "s": _("s"),
+                "stored": _("stored"),
+                "failed": _("failed"),
+                "api_calls": _("API calls"),
+                "created": _("products created"),
+                "linked": _("linked"),
+                "to_review": _("to review"),
+            },
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
