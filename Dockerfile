@@ -32,4 +32,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["python", "-m", "config.health"]
 # The web container: migrate once the database answers, then serve with gunicorn.
-CMD ["sh", "-c", "python manage.py wait_for_db && python manage.py migrate --noinput && gunicorn config.wsgi:application --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --timeout 60 --access-logfile -"]
+CMD ["sh", "-c", "python manage.py wait_for_db && python manage.py migrate --noinput && gunicorn config.wsgi:application -c config/gunicorn_conf.py --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --timeout 60"]

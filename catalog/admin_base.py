@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
+from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from catalog.models import Organization
-from catalog.selectors import (
-    ALL_ROLES,
-    WRITE_ROLES,
-    Role,
-    organizations_for_user,
-    roles_by_organization,
-)
+from catalog.roles import Capability, roles_for, who_may
+from catalog.selectors import organizations_for_user, roles_by_organization
 
 
 def planner_row_estimate(queryset: QuerySet) -> int:
@@ -70,15 +70,69 @@ class OrganizationListFilter(admin.SimpleListFilter):
         return queryset
 
 
+REFUSED_EXAMPLES = 3  # rows named in a refused action's message
+
+
+def role_action(
+    capability: Capability, *, description: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """An admin action allowed only if the caller's role allows `capability` in the
+    organization of EVERY selected row: otherwise the whole action is refused, with how many
+    rows were not allowed (never a partial run: a preview and its confirmation then agree)."""
+
+    def decorate(func: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(func)
+        def checked(modeladmin: OrganizationScopedAdmin, request: HttpRequest, queryset):
+            refused_rows = modeladmin.refused_rows(request, capability, queryset)
+            refused = refused_rows.count()
+            if refused:
+                # Name a few, so the merchandiser knows which ticks to remove.
+                examples = ", ".join(str(row) for row in refused_rows[:REFUSED_EXAMPLES])
+                if refused > REFUSED_EXAMPLES:
+                    examples += ", …"
+                modeladmin.message_user(
+                    request,
+                    ngettext(
+                        "%(count)d selected item (%(examples)s) belongs to an organization "
+                        "where your role does not allow this: nothing was changed. Untick it "
+                        "and try again.",
+                        "%(count)d selected items (%(examples)s) belong to organizations "
+                        "where your role does not allow this: nothing was changed. Untick "
+                        "them and try again.",
+                        refused,
+                    )
+                    % {"count": refused, "examples": examples}
+                    + " "
+                    + who_may(capability),
+                    messages.ERROR,
+                )
+                return None
+            return func(modeladmin, request, queryset)
+
+        checked.capability = Capability(capability)
+        return admin.action(description=description)(checked)
+
+    return decorate
+
+
+# Django's bulk delete, checked per row like every other action.
+checked_delete_selected = role_action(
+    Capability.DELETE, description=delete_selected.short_description
+)(delete_selected)
+checked_delete_selected.allowed_permissions = ("delete",)
+
+
 class OrganizationScopedAdmin(admin.ModelAdmin):
     """Staff see and change only their organizations' rows; superusers see everything.
 
-    Access follows the membership role: viewers read, merchandisers edit, owners also delete.
+    What a role may do is catalog/roles.py's table, asked per object's organization: adding
+    and changing need `write_capability`, deleting `delete_capability`, and every action is a
+    `role_action` naming its own capability.
     """
 
     organization_field = "organization"
-    write_roles: tuple[str, ...] = WRITE_ROLES
-    delete_roles: tuple[str, ...] = (Role.OWNER,)
+    write_capability: Capability = Capability.EDIT_CATALOG
+    delete_capability: Capability = Capability.DELETE
     paginator = EstimatedCountPaginator
     show_full_result_count = False
     list_per_page = 50
@@ -86,18 +140,45 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
     # What to do when the list is empty (no search or filter): a next step, not a blank page.
     empty_state: Any = None
 
+    @property
+    def write_roles(self) -> tuple[str, ...]:
+        return roles_for(self.write_capability)
+
     def get_actions(self, request: HttpRequest) -> dict[str, Any]:
         # The model's own actions (Import now, Recalculate...) first, bulk delete last.
         actions = super().get_actions(request)
         delete = actions.pop("delete_selected", None)
         if delete is not None:
-            actions["delete_selected"] = delete
+            actions["delete_selected"] = (checked_delete_selected, *delete[1:])
+        for name, (func, *_rest) in list(actions.items()):
+            capability = getattr(func, "capability", None)
+            if capability is None:
+                # Loud on purpose: an action without a per-row role check must not ship.
+                raise ImproperlyConfigured(
+                    f"{type(self).__name__}.{name} is not a role_action: wrap it in "
+                    "catalog.admin_base.role_action(capability, ...)."
+                )
+            if not self.may(request, capability):
+                del actions[name]  # no organization where the role allows it: not offered
         return actions
+
+    def _refused_action(self, request: HttpRequest) -> Capability | None:
+        name = request.POST.get("action") if request.method == "POST" else None
+        if not name or name in self.get_actions(request):
+            return None
+        declared = {action_name: func for func, action_name, _d in self._get_base_actions()}
+        return getattr(declared.get(name), "capability", None)
 
     def get_empty_state(self, request: HttpRequest) -> Any:
         return self.empty_state
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):
+        refused = self._refused_action(request)
+        if refused is not None:
+            # An action the role may not run anywhere is not offered; say so when posted
+            # anyway (Django would only say "no action selected", or nothing at all).
+            self.message_user(request, who_may(refused), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
         extra_context = {**(extra_context or {}), "empty_state": self.get_empty_state(request)}
         return super().changelist_view(request, extra_context)
 
@@ -124,6 +205,12 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
         return filters
 
     # --- permissions by role ---------------------------------------------------------------
+    def _organization_lookup(self) -> str:
+        """The row's organization id as a queryset lookup."""
+        if self.organization_field in ("id", "pk"):
+            return "pk"
+        return f"{self.organization_field}_id"
+
     def _organization_id_of(self, obj: Any) -> int | None:
         if obj is None:
             return None
@@ -139,25 +226,44 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
         if user.is_superuser:
             return True
         held = roles_by_organization(request)
-        organization_id = self._organization_id_of(obj)
-        if organization_id is None:
+        if obj is None:
             return any(role in roles for role in held.values())
-        return held.get(organization_id) in roles
+        return held.get(self._organization_id_of(obj)) in roles
+
+    def may(self, request: HttpRequest, capability: Capability, obj: Any = None) -> bool:
+        """Whether the caller may do `capability` on `obj` (its organization), or, without an
+        object, in at least one of their organizations."""
+        return self._has_role(request, roles_for(capability), obj)
+
+    def refused_rows(self, request: HttpRequest, capability: Capability, queryset):
+        """The rows of `queryset` in organizations where `capability` is refused."""
+        user = request.user
+        if user.is_active and user.is_staff and user.is_superuser:
+            return queryset.none()
+        if not (user.is_active and user.is_staff):
+            return queryset
+        roles = roles_for(capability)
+        allowed = [org for org, role in roles_by_organization(request).items() if role in roles]
+        # exclude() keeps rows with no organization (shared defaults): those are refused too.
+        return queryset.exclude(**{f"{self._organization_lookup()}__in": allowed})
+
+    def refused_count(self, request: HttpRequest, capability: Capability, queryset) -> int:
+        return self.refused_rows(request, capability, queryset).count()
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return self._has_role(request, ALL_ROLES)
+        return self.may(request, Capability.VIEW)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._has_role(request, ALL_ROLES, obj)
+        return self.may(request, Capability.VIEW, obj)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return self._has_role(request, self.write_roles)
+        return self.may(request, self.write_capability)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._has_role(request, self.write_roles, obj)
+        return self.may(request, self.write_capability, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._has_role(request, self.delete_roles, obj)
+        return self.may(request, self.delete_capability, obj)
 
 
 class ReadOnlyScopedAdmin(OrganizationScopedAdmin):

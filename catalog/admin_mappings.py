@@ -10,12 +10,13 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin_base import OrganizationScopedAdmin, pretty_json
+from catalog.admin_base import OrganizationScopedAdmin, pretty_json, role_action
 from catalog.admin_quality import regenerate_seo_action
 from catalog.admin_shared import MarginFilter, QualityTierFilter, recalculate_prices_action
 from catalog.findings import findings_html
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.money import format_rupiah
+from catalog.roles import Capability
 from catalog.selectors import organization_ids_for_user
 
 
@@ -49,11 +50,11 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
     )
     actions = ["recalculate_prices", "regenerate_seo_titles"]
 
-    @admin.action(description=_("Regenerate SEO titles"), permissions=["change"])
+    @role_action(Capability.EDIT_CATALOG, description=_("Regenerate SEO titles"))
     def regenerate_seo_titles(self, request, queryset):
         return regenerate_seo_action(self, request, queryset, queryset)
 
-    @admin.action(description=_("Recalculate platform prices"), permissions=["change"])
+    @role_action(Capability.RECALCULATE_PRICES, description=_("Recalculate platform prices"))
     def recalculate_prices(self, request, queryset):
         return recalculate_prices_action(self, request, queryset, queryset)
 

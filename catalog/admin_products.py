@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.admin_base import OrganizationScopedAdmin
+from catalog.admin_base import OrganizationScopedAdmin, role_action
 from catalog.admin_quality import quality_dashboard_view, regenerate_seo_action
 from catalog.admin_shared import (
     HasMappingsFilter,
@@ -30,6 +30,7 @@ from catalog.findings import findings_html
 from catalog.forms import MasterProductAdminForm
 from catalog.models import SEARCH_CONFIG, MasterProduct, PlatformMapping
 from catalog.money import format_rupiah
+from catalog.roles import Capability
 from catalog.selectors import product_platform_differences
 from catalog.services import product_save_edit, products_set_status
 
@@ -78,18 +79,6 @@ class PlatformMappingInline(admin.TabularInline):
 
 def _status_action(status: str, description: str):
     def action(modeladmin: MasterProductAdmin, request: HttpRequest, queryset: QuerySet):
-        allowed = [
-            product
-            for product in queryset.only("pk", "organization_id", "sku", "name")
-            if modeladmin.has_change_permission(request, product)
-        ]
-        if len(allowed) < queryset.count():
-            modeladmin.message_user(
-                request,
-                _("You may not change some of the selected products."),
-                messages.ERROR,
-            )
-            return
         changed_ids = products_set_status(products=queryset, status=status)
         if changed_ids:
             LogEntry.objects.log_actions(
@@ -110,7 +99,7 @@ def _status_action(status: str, description: str):
         )
 
     action.__name__ = f"mark_{status}"
-    return admin.action(description=description, permissions=["change"])(action)
+    return role_action(Capability.EDIT_CATALOG, description=description)(action)
 
 
 @admin.register(MasterProduct)
@@ -200,12 +189,12 @@ class MasterProductAdmin(OrganizationScopedAdmin):
             .defer("full_description", "search_vector")
         )
 
-    @admin.action(description=_("Recalculate platform prices"), permissions=["change"])
+    @role_action(Capability.RECALCULATE_PRICES, description=_("Recalculate platform prices"))
     def recalculate_prices(self, request, queryset):
         mappings = PlatformMapping.objects.filter(master_product__in=queryset)
         return recalculate_prices_action(self, request, queryset, mappings)
 
-    @admin.action(description=_("Regenerate SEO titles"), permissions=["change"])
+    @role_action(Capability.EDIT_CATALOG, description=_("Regenerate SEO titles"))
     def regenerate_seo_titles(self, request, queryset):
         mappings = PlatformMapping.objects.filter(master_product__in=queryset)
         return regenerate_seo_action(self, request, queryset, mappings)

@@ -12,11 +12,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.models import Membership, Organization
+from catalog.admin_base import role_action
+from catalog.models import Organization
 from catalog.rematch import KINDS, RematchReport, catalog_rematch
-from catalog.selectors import organization_ids_for_user
+from catalog.roles import Capability
 
-REMATCH_ROLES = (Membership.Role.OWNER, Membership.Role.MERCHANDISER)
 SHOWN_PER_KIND = 20
 
 
@@ -51,25 +51,14 @@ def rematch_queue(*, organization: Organization, user_id: int | None) -> None:
     transaction.on_commit(enqueue)
 
 
-@admin.action(description=gettext_lazy("Re-match the catalog (shows what would change first)"))
+@role_action(
+    Capability.REMATCH_CATALOG,
+    description=gettext_lazy("Re-match the catalog (shows what would change first)"),
+)
 def rematch_catalog_action(
     modeladmin, request: HttpRequest, queryset: QuerySet[Organization]
 ) -> TemplateResponse | None:
-    if request.user.is_superuser:
-        allowed = list(queryset)
-    else:
-        allowed = list(
-            queryset.filter(
-                pk__in=organization_ids_for_user(user=request.user, roles=REMATCH_ROLES)
-            )
-        )
-    if len(allowed) < queryset.count():
-        modeladmin.message_user(
-            request,
-            _("Only an owner or a merchandiser of an organization can re-match its catalog."),
-            messages.ERROR,
-        )
-        return None
+    allowed = list(queryset)  # role_action refused the lot if any one was not allowed
     if request.POST.get("confirm") == "yes":
         for organization in allowed:
             rematch_queue(organization=organization, user_id=request.user.pk)

@@ -16,9 +16,10 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin_base import OrganizationScopedAdmin
+from catalog.admin_base import OrganizationScopedAdmin, role_action
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.money import format_rupiah
+from catalog.roles import Capability
 from catalog.services import mapping_confirm, mapping_reject, mapping_relink, mappings_confirm_above
 
 
@@ -119,6 +120,7 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
     list_display_links = None
     list_filter = (ReviewStatusFilter, "review_reason", "platform", "match_method")
     list_select_related = ("master_product",)
+    write_capability = Capability.REVIEW_MATCHES
     # Most certain first; rows with no confidence (a listing kept apart) last.
     ordering = (F("match_confidence").desc(nulls_last=True), "id")
     actions = ["confirm", "reject", "confirm_above_90", "confirm_above_80"]
@@ -231,7 +233,7 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
             )
         return matches
 
-    @admin.action(description=_("Confirm selected matches"), permissions=["change"])
+    @role_action(Capability.REVIEW_MATCHES, description=_("Confirm selected matches"))
     def confirm(self, request, queryset):
         matches = self._matches(request, queryset)
         for mapping in matches:
@@ -240,9 +242,9 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
             request, _("%(n)d matches confirmed.") % {"n": len(matches)}, messages.SUCCESS
         )
 
-    @admin.action(
+    @role_action(
+        Capability.REVIEW_MATCHES,
         description=_("Reject selected matches (each listing becomes its own product)"),
-        permissions=["change"],
     )
     def reject(self, request, queryset):
         for mapping in self._allowed(request, queryset):
@@ -256,14 +258,16 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
         count = mappings_confirm_above(mappings=allowed, confidence=Decimal(threshold))
         self.message_user(request, _("%(n)d matches confirmed.") % {"n": count}, messages.SUCCESS)
 
-    @admin.action(
-        description=_("Confirm selected with confidence of 90%% or more"), permissions=["change"]
+    @role_action(
+        Capability.REVIEW_MATCHES,
+        description=_("Confirm selected with confidence of 90%% or more"),
     )
     def confirm_above_90(self, request, queryset):
         self._confirm_above(request, queryset, "0.90")
 
-    @admin.action(
-        description=_("Confirm selected with confidence of 80%% or more"), permissions=["change"]
+    @role_action(
+        Capability.REVIEW_MATCHES,
+        description=_("Confirm selected with confidence of 80%% or more"),
     )
     def confirm_above_80(self, request, queryset):
         self._confirm_above(request, queryset, "0.80")

@@ -9,10 +9,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MasterProduct
 from catalog.money import format_rupiah
+from catalog.safe_json import NUL, UnsafeJSON, check_json_text_depth, check_no_nul, nul_error
 
 PRIMARY_MARK = "*"
 
@@ -37,6 +39,8 @@ class ImageListField(forms.CharField):
     def to_python(self, value: Any) -> list[dict[str, Any]]:
         if isinstance(value, list):
             return value
+        if NUL in (value or ""):  # the CharField check misses it once the text is a list
+            raise ValidationError(nul_error(""))
         images: list[dict[str, Any]] = []
         validate_url = URLValidator(schemes=["http", "https"])
         for number, raw_line in enumerate((value or "").splitlines(), start=1):
@@ -71,10 +75,32 @@ class VariantListField(forms.JSONField):
             return value
         return json.dumps(value or [], indent=2, ensure_ascii=False)
 
+    def to_python(self, value: Any) -> Any:
+        # json recurses per nesting level: deep input must be refused before it is parsed.
+        if isinstance(value, str) and not self.disabled:
+            try:
+                check_json_text_depth(value)
+            except UnsafeJSON as exc:
+                raise ValidationError(exc.message, code="too_deep") from exc
+        return super().to_python(value)
+
+    def bound_data(self, data: Any, initial: Any) -> Any:
+        # Re-showing the form after an error parses the text again: not when too deep.
+        if isinstance(data, str) and not self.disabled:
+            try:
+                check_json_text_depth(data)
+            except UnsafeJSON:
+                return InvalidJSONInput(data)
+        return super().bound_data(data, initial)
+
     def validate(self, value: Any) -> None:
         super().validate(value)
         if value in (None, ""):
             return
+        try:
+            check_no_nul(value, "variants")  # PostgreSQL cannot store a NUL in jsonb
+        except UnsafeJSON as exc:
+            raise ValidationError(exc.message, code="null_characters_not_allowed") from exc
         if not isinstance(value, list):
             raise ValidationError(_("Variants must be a list of objects."))
         for index, variant in enumerate(value, start=1):

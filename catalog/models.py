@@ -26,6 +26,7 @@ from catalog.choices import (
 )
 from catalog.model_base import MONEY, NON_NEGATIVE, TimeStampedModel
 from catalog.organizations import Membership, Organization
+from catalog.ratelimits import RateCounter
 
 __all__ = [
     "MONEY",
@@ -38,6 +39,7 @@ __all__ = [
     "Platform",
     "PlatformMapping",
     "ProductStatus",
+    "RateCounter",
     "ReviewReason",
     "ReviewStatus",
     "SkuRule",

@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from catalog.api.views import MappingViewSet, ProductViewSet, QualitySummaryView
+from config.api_auth import ObtainTokenView
 from imports.api.views import ConnectionViewSet, ImportJobViewSet
 from pricing.api.views import QuoteView
 
@@ -14,6 +15,7 @@ router.register("import-jobs", ImportJobViewSet, basename="import-job")
 router.register("connections", ConnectionViewSet, basename="connection")
 
 urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="auth-token"),
     path("pricing/quote/", QuoteView.as_view(), name="pricing-quote"),
     path("quality/summary/", QualitySummaryView.as_view(), name="quality-summary"),
     path("", include(router.urls)),

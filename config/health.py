@@ -1,6 +1,8 @@
 """GET /api/health/: is this deployment able to do its work? 200 when yes, 503 with the reason.
 
-Never includes secrets or stack traces: each check says only ok / failing and a short reason.
+Never includes secrets or stack traces. Anyone learns only ok / failing per check; the
+reasons, the queue, the worker and each connection's last import are for a trusted monitor
+(METRICS_ALLOWED_NETWORKS, METRICS_TOKEN) and logged-in staff (their organizations' imports).
 
 `python -m config.health` is the containers' health probe (Dockerfile HEALTHCHECK, compose):
 see `main()`.
@@ -16,6 +18,7 @@ import urllib.error
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -68,11 +71,14 @@ def _worker() -> tuple[bool, str, dict]:
     return True, "alive", details
 
 
-def _imports() -> list[dict]:
+def _imports(organization_ids: Any) -> list[dict]:
     from imports.models import ChannelConnection, ImportJob
 
+    connections = ChannelConnection.objects.order_by("pk").only("pk", "name", "platform")
+    if organization_ids is not None:
+        connections = connections.filter(organization_id__in=organization_ids)
     rows = []
-    for connection in ChannelConnection.objects.order_by("pk").only("pk", "name", "platform"):
+    for connection in connections:
         job = (
             ImportJob.objects.filter(connection=connection)
             .order_by("-created_at")
@@ -108,11 +114,28 @@ def health(request: HttpRequest) -> JsonResponse:
         "status": "ok" if healthy else "failing",
         "timestamp": timezone.now().isoformat(),
         "failing": [name for name, check in checks.items() if not check["ok"]],
-        "checks": checks,
     }
-    if checks["database"]["ok"]:
-        body["imports"] = _imports()
+    details, organizations = _audience(request)
+    if not details:  # anyone: whether each check passes, nothing about the deployment
+        body["checks"] = {name: {"ok": check["ok"]} for name, check in checks.items()}
+    else:
+        body["checks"] = checks
+        if checks["database"]["ok"]:
+            body["imports"] = _imports(organizations)
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _audience(request: HttpRequest) -> tuple[bool, Any]:
+    """(may read the details, whose imports: None for every organization's)."""
+    from catalog.selectors import organization_ids_for_user
+    from config.metrics import monitoring_allowed
+
+    user = request.user
+    if monitoring_allowed(request) or (user.is_authenticated and user.is_superuser):
+        return True, None
+    if user.is_authenticated and user.is_staff:
+        return True, organization_ids_for_user(user=user)
+    return False, None
 
 
 # --- The container health probe --------------------------------------------------------------

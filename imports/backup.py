@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import subprocess
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,6 +22,8 @@ BACKUP_SUFFIX = ".dump"
 BACKUP_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
 # What `backup_database` wrote before the scheduled backup existed (also UTC).
 LEGACY_TIME_FORMAT = "%Y%m%d-%H%M%S"
+BACKUP_FILE_MODE = 0o600  # owner only: a dump holds the API token keys
+BACKUP_DIR_MODE = 0o700
 
 
 def _binary(name: str) -> str:
@@ -55,9 +58,18 @@ def _connection_args(alias: str = "default", database: str | None = None) -> tup
     return [*args, "--dbname", database or settings["NAME"]], env
 
 
+class UnsafeDumpFile(Exception):
+    """A dump anyone on the machine could have rewritten: restoring it is refused."""
+
+
 def database_backup(*, output: Path, alias: str = "default") -> Path:
-    """A compressed, restorable dump (pg_dump custom format) of the whole database."""
+    """A compressed, restorable dump (pg_dump custom format) of the whole database.
+
+    Written 0600: a dump holds every API token key and the encrypted secrets.
+    """
     args, env = _connection_args(alias)
+    os.close(os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, BACKUP_FILE_MODE))
+    output.chmod(BACKUP_FILE_MODE)  # an existing file keeps its mode through os.open
     subprocess.run(  # noqa: S603 - fixed binaries, arguments from our settings
         [_binary("pg_dump"), "--format=custom", "--no-owner", "--file", str(output), *args],
         check=True,
@@ -70,6 +82,11 @@ def database_backup(*, output: Path, alias: str = "default") -> Path:
 
 def database_restore(*, dump: Path, database: str, alias: str = "default") -> None:
     """Restore a dump into `database` (which must exist), replacing what is there."""
+    if dump.stat().st_mode & stat.S_IWOTH:
+        raise UnsafeDumpFile(
+            f"{dump} is world-writable, so anyone on this machine could have changed it: "
+            f"check it, then `chmod 600 {dump}` and restore again"
+        )
     args, env = _connection_args(alias, database)
     subprocess.run(  # noqa: S603 - fixed binaries, arguments from our settings
         [
@@ -165,7 +182,8 @@ def database_backup_rotate(
     directory = Path(directory or settings.BACKUP_DIR)
     output = Path(output or directory / backup_file_name(timezone.now()))
     days = settings.BACKUP_RETENTION_DAYS if retention_days is None else retention_days
-    output.parent.mkdir(parents=True, exist_ok=True)
+    if not output.parent.exists():
+        output.parent.mkdir(parents=True, mode=BACKUP_DIR_MODE)
     partial = output.with_name(f".{output.name}.partial")
     try:
         database_backup(output=partial, alias=alias)

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -19,6 +20,7 @@ from imports.clients.ratelimit import RateLimiter
 from imports.clients.retry import RetryPolicy
 from imports.clients.shopee import ShopeeClient
 from imports.clients.tiktok import TikTokShopClient
+from imports.hosts import marketplace_url_allowed
 from imports.models import ChannelConnection
 
 logger = logging.getLogger("imports.connections")
@@ -184,6 +186,7 @@ def client_for(
         "on_call": on_call,
         "pool_size": connection.concurrency + 2,
         "observer": observer,
+        "url_allowed": partial(marketplace_url_allowed, connection.platform),
     }
     client: MarketplaceClient
     if connection.platform == Platform.SHOPEE:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from imports.clients.errors import MarketplaceError
 from imports.connections import client_for
+from imports.hosts import marketplace_url_allowed
 from imports.models import ChannelConnection
 
 SKEW_LIMIT = timedelta(minutes=2)  # the platforms refuse requests 5 min off (TikTok: 30 s ahead)
@@ -63,9 +64,19 @@ def connection_diagnose(*, connection: ChannelConnection) -> list[Check]:
         )
     else:
         checks.append(Check("tokens", True, "valid"))
+    if not marketplace_url_allowed(connection.platform, connection.base_url):
+        checks.append(
+            Check(
+                "reachable",
+                False,
+                "not a host of this marketplace: nothing was sent",
+                "Set the platform's API host, or list a sandbox in MARKETPLACE_EXTRA_HOSTS.",
+            )
+        )
+        return checks
     started = time.perf_counter()
     try:
-        response = requests.get(connection.base_url, timeout=10)
+        response = requests.get(connection.base_url, timeout=10, allow_redirects=False)
         date = response.headers.get("Date")
         elapsed = (time.perf_counter() - started) * 1000
         checks.append(

@@ -71,11 +71,10 @@ class ChannelConnectionForm(forms.ModelForm):
                 self.add_error("app_secret", _("TikTok Shop connections need the app secret."))
         return cleaned
 
-    def save(self, commit: bool = True) -> ChannelConnection:
-        connection = super().save(commit=False)
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        # Empty means: keep what is stored. Put it back on the instance at once, so a form
+        # shown again with errors still says the secret is set.
         for name in SECRETS:
-            if not self.cleaned_data.get(name):  # empty means: keep what is stored
-                setattr(connection, name, self._stored_secrets[name])
-        if commit:
-            connection.save()
-        return connection
+            if not self.cleaned_data.get(name):
+                setattr(self.instance, name, self._stored_secrets[name])

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MasterProduct, Organization, Platform, TimeStampedModel
 from imports.encryption import EncryptedTextField
+from imports.hosts import url_origin, validate_marketplace_url
 
 ACTIVE_JOB_STATUSES = ("queued", "running")
 
@@ -100,6 +102,85 @@ class ChannelConnection(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_platform_display()})"
+
+    # Tokens are issued to one app for one host: a connection whose host or app credentials
+    # change keeps none of them (the new host must never receive them), and the seller
+    # authorizes again.
+    TOKEN_BINDING_FIELDS = (
+        "platform",
+        "base_url",
+        "auth_base_url",
+        "partner_id",
+        "partner_key",
+        "app_key",
+        "app_secret",
+    )
+    TOKEN_FIELDS = (
+        "access_token",
+        "refresh_token",
+        "access_token_expires_at",
+        "refresh_token_expires_at",
+    )
+    URL_FIELDS = ("base_url", "auth_base_url", "authorize_url")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_token_binding()
+        return instance
+
+    def _remember_token_binding(self) -> None:
+        loaded = self.__dict__
+        names = (*self.TOKEN_BINDING_FIELDS, "access_token", "refresh_token")
+        self._stored_binding = (
+            {name: self._binding_value(name) for name in names}
+            if all(n in loaded for n in names)
+            else None
+        )
+
+    def _binding_value(self, name: str) -> object:
+        """What the tokens are bound to: for a URL its origin (a new path on the same host
+        keeps them)."""
+        value = getattr(self, name)
+        return url_origin(value) if name in self.URL_FIELDS else value
+
+    def clean(self) -> None:
+        errors = {}
+        for name in self.URL_FIELDS:
+            try:
+                validate_marketplace_url(self.platform, getattr(self, name))
+            except ValidationError as error:
+                errors[name] = error
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        self.tokens_dropped = self._drop_tokens_if_rebound()
+        update_fields = kwargs.get("update_fields")
+        if self.tokens_dropped and update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, *self.TOKEN_FIELDS, "status"}
+        super().save(*args, **kwargs)
+        self._remember_token_binding()
+
+    def _drop_tokens_if_rebound(self) -> bool:
+        stored = getattr(self, "_stored_binding", None)
+        if stored is None or not (stored["access_token"] or stored["refresh_token"]):
+            return False
+        rebound = any(
+            self._binding_value(name) != stored[name] for name in self.TOKEN_BINDING_FIELDS
+        )
+        # New tokens saved together with the new host (connect_shop) belong to it: keep them.
+        new_tokens = (self.access_token, self.refresh_token) != (
+            stored["access_token"],
+            stored["refresh_token"],
+        )
+        if not rebound or new_tokens:
+            return False
+        for name in self.TOKEN_FIELDS:
+            setattr(self, name, None if name.endswith("_at") else "")
+        if self.status == self.Status.ACTIVE:
+            self.status = self.Status.NEEDS_REAUTHORIZATION
+        return True
 
 
 class ImportJob(TimeStampedModel):

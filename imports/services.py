@@ -87,6 +87,7 @@ def connection_authorization_start(
     *, connection: ChannelConnection, redirect_uri: str
 ) -> tuple[str, str]:
     """The platform's authorization URL and the `state` the callback must bring back."""
+    connection.clean()  # a row saved before the host allow-list may point anywhere
     state = secrets.token_urlsafe(24)
     client = client_for(connection, with_tokens=False)
     if isinstance(client, ShopeeClient):

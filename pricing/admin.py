@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.admin_base import OrganizationScopedAdmin
 from catalog.models import Platform
 from catalog.money import format_rupiah
+from catalog.roles import Capability
 from catalog.selectors import organization_ids_for_user
 from pricing.forms import SimulatorForm
 from pricing.models import PlatformFeeConfig, PricingProfile
@@ -85,7 +86,7 @@ class PlatformFeeConfigAdmin(OrganizationScopedAdmin):
 
     def simulator_view(self, request: HttpRequest):
         """Both platforms' breakdowns side by side, for a cost or a price (writes nothing)."""
-        if not self.has_view_permission(request):
+        if not self.may(request, Capability.QUOTE_PRICES):
             raise PermissionDenied
         form = SimulatorForm(request.GET or None)
         results = []

@@ -1,9 +1,26 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from catalog.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+SANDBOX_HOSTS = "http://127.0.0.1:*"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def sandbox_hosts_allowed():
+    """The sandbox marketplaces listen on loopback ports: let connections call them.
+
+    As `manage.py up` does, through MARKETPLACE_EXTRA_HOSTS, here and in child processes
+    (workers, commands). A test of the allow-list itself narrows it with `settings`.
+    """
+    from django.conf import settings
+
+    os.environ["MARKETPLACE_EXTRA_HOSTS"] = SANDBOX_HOSTS
+    settings.MARKETPLACE_EXTRA_HOSTS = [SANDBOX_HOSTS]
 
 
 @pytest.fixture
@@ -40,6 +57,12 @@ def owner(organization):
 @pytest.fixture
 def merchandiser_client(client, merchandiser):
     client.force_login(merchandiser)
+    return client
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    client.force_login(owner)
     return client
 
 

@@ -76,3 +76,15 @@ def stored_listing_ids(job) -> list[str]:
     return list(
         RawImportRecord.objects.filter(import_job=job).values_list("platform_product_id", flat=True)
     )
+
+
+def credentials_go_stale(connection, **fields) -> None:
+    """The platform stops accepting a stored credential (rotated or revoked on its side).
+
+    Written past the model: saving a new key through it would rightly drop the tokens, and
+    these tests are about a stored key that the platform refuses.
+    """
+    from imports.models import ChannelConnection
+
+    ChannelConnection.objects.filter(pk=connection.pk).update(**fields)
+    connection.refresh_from_db()

@@ -2,32 +2,46 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions, status
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from catalog.api.filters import MAX_UTC_OFFSET
 from catalog.models import Membership
+from catalog.roles import Capability, role_allows, roles_for
 from catalog.selectors import roles_by_organization
 
 Role = Membership.Role
-WRITE_ROLES = (Role.OWNER, Role.MERCHANDISER)
+WRITE_ROLES = roles_for(Capability.EDIT_CATALOG)
 
 
 roles_of = roles_by_organization
 
 
+def required_capability(request, view) -> Capability:
+    """What the request needs, from the role table: reads VIEW; writes the view's
+    `action_capabilities[action]`, else its `write_capability`."""
+    if request.method in permissions.SAFE_METHODS:
+        return Capability.VIEW
+    by_action = getattr(view, "action_capabilities", {})
+    default = getattr(view, "write_capability", Capability.EDIT_CATALOG)
+    return by_action.get(getattr(view, "action", None), default)
+
+
 class OrganizationRolePermission(permissions.BasePermission):
-    """Members read; `write_roles` (per view) write; checked per object's organization."""
+    """The role table of catalog/roles.py (the admin's own), checked per object's
+    organization."""
 
     message = "Your role in this organization does not allow this."
-
-    def _write_roles(self, view) -> tuple[str, ...]:
-        return getattr(view, "write_roles", WRITE_ROLES)
 
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
@@ -41,21 +55,29 @@ class OrganizationRolePermission(permissions.BasePermission):
             # One object: find it first (another organization's is a 404, not a 403), then
             # has_object_permission checks the role in its organization.
             return bool(roles)
-        return any(role in self._write_roles(view) for role in roles.values())
+        capability = required_capability(request, view)
+        return any(role_allows(role, capability) for role in roles.values())
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.user.is_superuser or request.method in permissions.SAFE_METHODS:
             return True
         organization_id = getattr(obj, "organization_id", None)
-        return roles_of(request).get(organization_id) in self._write_roles(view)
+        role = roles_of(request).get(organization_id)
+        return role_allows(role, required_capability(request, view))
 
 
 class OrganizationScopedMixin:
     """Every queryset is limited to the caller's organizations: others' rows are a 404."""
 
     organization_field = "organization"
-    write_roles: tuple[str, ...] = WRITE_ROLES
+    write_capability: Capability = Capability.EDIT_CATALOG
+    # Per-action needs where they differ from write_capability (e.g. {"test": ...}).
+    action_capabilities: dict[str, Capability] = {}
     permission_classes = [OrganizationRolePermission]
+
+    @property
+    def write_roles(self) -> tuple[str, ...]:
+        return roles_for(self.write_capability)
 
     def scope(self, queryset):
         if getattr(self, "swagger_fake_view", False):  # OpenAPI generation reads no rows
@@ -74,7 +96,19 @@ class OrganizationScopedMixin:
             from catalog.models import Organization
 
             return set(Organization.objects.values_list("pk", flat=True))
-        return {org for org, role in roles_of(self.request).items() if role in self.write_roles}
+        return {
+            org
+            for org, role in roles_of(self.request).items()
+            if role_allows(role, self.write_capability)
+        }
+
+
+class InvalidCursor(exceptions.ValidationError):
+    """A cursor we did not issue (tampered, truncated, or from another ordering): a 400."""
+
+    def __init__(self) -> None:
+        message = _("The cursor is invalid: use the next or previous link of a page.")
+        super().__init__({"detail": message, "cursor": [message]})
 
 
 class StablePagination(CursorPagination):
@@ -84,6 +118,38 @@ class StablePagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
     ordering = "-updated_at"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self._model = queryset.model  # decode_cursor checks the position against its field
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request) -> Cursor | None:
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound as exc:  # DRF answers a bad cursor with a 404
+            raise InvalidCursor() from exc
+        if cursor is not None and cursor.position is not None:
+            self._check_position(cursor.position)
+        return cursor
+
+    def _check_position(self, position: str) -> None:
+        """The position goes into a WHERE on the ordering field: it must be a value of that
+        field, or the query fails (a date that is not a date, a NUL in text) with a 500."""
+        name = self.ordering[0].lstrip("-")  # DRF always makes it a tuple or list
+        if "\x00" in position:
+            raise InvalidCursor()
+        try:
+            field = self._model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return
+        try:
+            value = field.to_python(position)
+            field.run_validators(value)
+        except DjangoValidationError as exc:
+            raise InvalidCursor() from exc
+        offset = value.utcoffset() if isinstance(value, datetime) else None
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:  # PostgreSQL refuses these
+            raise InvalidCursor()
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from catalog.forms import ImageListField, VariantListField
 from catalog.models import MasterProduct, Organization, PlatformMapping
 from catalog.quality import tier_for
+from catalog.selectors import organizations_for_user
 
 MAPPING_FIELDS = [
     "id",
@@ -47,10 +48,24 @@ class ProductMappingSerializer(serializers.ModelSerializer):
         read_only_fields = MAPPING_FIELDS
 
 
+class CallerOrganizationField(serializers.PrimaryKeyRelatedField):
+    """Only the caller's organizations exist for them: another organization's id and an id
+    nobody has get the same answer, so the API is no oracle for which organizations exist."""
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "does_not_exist": _("No such organization."),
+    }
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return Organization.objects.none()
+        return organizations_for_user(user=request.user)
+
+
 class ProductSerializer(serializers.ModelSerializer):
-    organization = serializers.PrimaryKeyRelatedField(
-        queryset=Organization.objects.all(), required=False
-    )
+    organization = CallerOrganizationField(required=False)
     mappings = ProductMappingSerializer(many=True, read_only=True, source="listed_mappings")
     quality_tier = serializers.SerializerMethodField()
 

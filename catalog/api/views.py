@@ -21,6 +21,7 @@ from catalog.api.serializers import (
 )
 from catalog.findings import finding_text
 from catalog.models import MasterProduct, PlatformMapping
+from catalog.roles import Capability
 from catalog.selectors import common_findings, tier_counts
 from catalog.services import (
     mapping_confirm,
@@ -91,6 +92,7 @@ class MappingViewSet(
     link."""
 
     serializer_class = MappingSerializer
+    write_capability = Capability.REVIEW_MATCHES  # confirm, reject, split, relink
     filterset_class = MappingFilterSet
     pagination_class = StablePagination
     filter_backends = [*viewsets.GenericViewSet.filter_backends, OrderingFilter]

@@ -8,7 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from catalog.api.base import OrganizationScopedMixin, StablePagination, bad_request, roles_of
-from catalog.models import Membership
+from catalog.roles import Capability, role_allows
 from imports.api.serializers import (
     ConnectionSerializer,
     ImportJobSerializer,
@@ -26,7 +26,8 @@ class ConnectionViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ConnectionSerializer
-    write_roles = (Membership.Role.OWNER,)
+    write_capability = Capability.MANAGE_CONNECTIONS
+    action_capabilities = {"test": Capability.TEST_CONNECTIONS}
 
     def get_queryset(self):
         return self.scope(ChannelConnection.objects.order_by("pk"))
@@ -38,7 +39,19 @@ class ConnectionViewSet(
         try:
             result = connection_test(connection=connection)
         except MarketplaceError as error:
-            return Response({"ok": False, "error": str(error)}, status=status.HTTP_502_BAD_GATEWAY)
+            # The API's one error body (plus "ok"): the marketplace's answer is the message.
+            return Response(
+                {
+                    "ok": False,
+                    "error": {
+                        "status": 502,
+                        "code": "marketplace_error",
+                        "message": str(error),
+                        "fields": {},
+                    },
+                },
+                status=status.HTTP_502_BAD_GATEWAY,
+            )
         return Response({"ok": True, "shop": result})
 
 
@@ -51,6 +64,7 @@ class ImportJobViewSet(
 ):
     serializer_class = ImportJobSerializer
     pagination_class = StablePagination
+    write_capability = Capability.RUN_IMPORTS  # start and cancel
 
     def get_queryset(self):
         return self.scope(ImportJob.objects.all())
@@ -69,9 +83,8 @@ class ImportJobViewSet(
         )
         if connection is None:
             return bad_request("No such connection.", connection="No such connection.")
-        if (
-            not request.user.is_superuser
-            and roles_of(request).get(connection.organization_id) not in self.write_roles
+        if not request.user.is_superuser and not role_allows(
+            roles_of(request).get(connection.organization_id), Capability.RUN_IMPORTS
         ):
             return Response(
                 {

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -56,6 +57,7 @@ class ApiCall:
 # The code of a transport error whose request never reached the platform (safe to repeat even
 # when the call is not idempotent, like spending a single-use refresh token).
 NOT_SENT = "not_sent"
+HOST_NOT_ALLOWED = "host_not_allowed"
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -81,8 +83,11 @@ class MarketplaceClient:
         on_call: Callable[[str], None] | None = None,
         pool_size: int = 8,
         observer: Any = None,
+        url_allowed: Callable[[str], bool] | None = None,
     ) -> None:
         self.tokens = tokens
+        # Checked before every call: tokens and signatures go to the marketplace's hosts only.
+        self.url_allowed = url_allowed
         self.timeout = timeout
         self.retry = retry or RetryPolicy()
         self.limiter = limiter
@@ -170,6 +175,15 @@ class MarketplaceClient:
                 time.sleep(delay)
 
     def _send(self, call: ApiCall, endpoint: str) -> dict[str, Any]:
+        if self.url_allowed is not None and not self.url_allowed(call.url):
+            origin = urlsplit(call.url)
+            raise MarketplaceError(
+                f"{endpoint}: {origin.scheme}://{origin.netloc} is not a {self.platform} host; "
+                "nothing was sent (another host must be listed in MARKETPLACE_EXTRA_HOSTS)",
+                error_type=ErrorType.VALIDATION_ERROR,
+                platform=self.platform,
+                code=HOST_NOT_ALLOWED,
+            )
         if self.limiter:
             self.limiter.acquire()
         if self.on_call:

@@ -25,7 +25,8 @@ MASK = "***"
 _QUERY_SECRET = re.compile(
     r"(?P<name>"
     + "|".join(sorted(map(re.escape, SECRET_NAMES), key=len, reverse=True))
-    + r")(?P<sep>=|\"\s*:\s*\"|'\s*:\s*')(?P<value>[^&\s\"',]+)",
+    # `%3D`/`%26`: a URL inside another URL's query (a login page's `?next=`) is encoded.
+    + r")(?P<sep>=|%3D|\"\s*:\s*\"|'\s*:\s*')(?P<value>(?:(?!%26)[^&\s\"',])+)",
     re.IGNORECASE,
 )
 

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from catalog.api.base import OrganizationScopedMixin, roles_of
 from catalog.models import Platform
+from catalog.roles import Capability
 from pricing.models import CategoryGroup, SellerTier
 from pricing.services import price_quote
 
@@ -66,6 +67,8 @@ class QuoteRequestSerializer(serializers.Serializer):
 
 
 class QuoteView(OrganizationScopedMixin, APIView):
+    write_capability = Capability.QUOTE_PRICES  # a POST that computes and writes nothing
+
     @extend_schema(request=QuoteRequestSerializer, responses={200: dict})
     def post(self, request):
         body = QuoteRequestSerializer(data=request.data)

@@ -14,6 +14,17 @@ from tests.factories import MasterProductFactory, MembershipFactory, PlatformMap
 schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
 
 
+@schemathesis.check
+def one_error_body(ctx, response, case) -> None:
+    """Every 4xx/5xx answers {"error": {"status", "code", "message", "fields"}} as JSON."""
+    if response.status_code < 400:
+        return
+    assert response.headers.get("content-type", [""])[0].startswith("application/json")
+    error = response.json()["error"]
+    assert set(error) == {"status", "code", "message", "fields"}, error
+    assert error["status"] == response.status_code, error
+
+
 @pytest.fixture(autouse=True)
 def keep_the_test_connection():
     """Like Django's test client: a request must not close the test's DB connection."""
@@ -45,4 +56,7 @@ def token(organization):
     ],
 )
 def test_no_input_causes_a_server_error(case, token):
-    case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=[not_a_server_error])
+    case.call_and_validate(
+        headers={"Authorization": f"Token {token}"},
+        checks=[not_a_server_error, one_error_body],
+    )

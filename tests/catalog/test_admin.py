@@ -274,6 +274,12 @@ def test_editing_a_product_locks_the_edited_fields(merchandiser_client, organiza
         ("variants", '[{"sku": "A", "price": "murah"}]', "price murah is not a number"),
         ("variants", '{"sku": "A"}', "Variants must be a list"),
         ("base_price", "-5", "greater than or equal to 0"),
+        # Hostile input (issue #18): a form error, never a 500.
+        ("variants", '[{"sku": "v\\u0000"}]', "found in variants[0].sku"),
+        ("variants", '[{"sku": "A", "s\\u0000": 1}]', "found in variants[0].s\\u0000"),
+        ("variants", "[" * 2000 + "]" * 2000, "JSON nested deeper than 32 levels."),
+        ("variants", '[{"sku": "A", "x": ' + "{}" * 3 + "]", "Enter a valid JSON."),
+        ("images", "https://img.example/a.jpg | dep\x00an", "NUL (\\u0000) characters"),
     ],
 )
 def test_bad_edits_get_a_clear_error_and_change_nothing(

@@ -16,7 +16,7 @@ from imports.clients.tiktok import tiktok_sign
 from imports.connections import ConnectionTokens, client_for
 from imports.models import ChannelConnection
 from imports.sandbox.faults import FaultConfig
-from tests.sandbox_fixtures import connect_sandbox
+from tests.sandbox_fixtures import connect_sandbox, credentials_go_stale
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,8 +100,7 @@ def test_transient_failures_recover(make_sandbox, organization, fast_retries):
 
 
 def test_signature_errors_are_not_retried(sandbox, shopee_connection):
-    shopee_connection.partner_key = "wrong-key"
-    shopee_connection.save()
+    credentials_go_stale(shopee_connection, partner_key="wrong-key")
     client = client_for(shopee_connection)
     with pytest.raises(MarketplaceError) as error:
         client.get_shop_info()

@@ -17,18 +17,10 @@ from config.settings import BASE_DIR
 from imports.models import ChannelConnection, ImportJob
 from imports.services import import_job_start
 from tests.factories import MembershipFactory, UserFactory
-from tests.sandbox_fixtures import connect_sandbox
+from tests.sandbox_fixtures import connect_sandbox, credentials_go_stale
 from tests.subprocesses import child_env
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def owner_client(client, organization):
-    user = UserFactory(username="pemilik")
-    MembershipFactory(user=user, organization=organization, role="owner")
-    client.force_login(user)
-    return client
 
 
 def test_secrets_are_encrypted_at_rest(shopee_connection):
@@ -277,8 +269,7 @@ def test_import_products_command_summarises_and_fails_loudly(
     )
     assert result.returncode == 0, result.stderr
     assert "succeeded: listed 300, stored 300, failed 0" in result.stdout
-    shopee_connection.partner_key = "wrong"
-    shopee_connection.save()
+    credentials_go_stale(shopee_connection, partner_key="wrong")
     failed = subprocess.run(
         [sys.executable, "manage.py", "import_products", str(shopee_connection.pk)],
         cwd=BASE_DIR,

@@ -178,3 +178,34 @@ def test_a_failed_backup_leaves_no_file_and_prunes_nothing(tmp_path, settings, m
     with pytest.raises(CommandError, match="backup failed"):
         call_command("backup_database", "--prune")
     assert [path.name for path in tmp_path.iterdir()] == [old.name]
+
+
+# --- Backups hold token keys: owner-only files (issue #18, part 6) ----------------------------
+
+
+def test_backups_are_written_owner_only(tmp_path, settings):
+    import stat
+
+    from imports.backup import database_backup_rotate
+
+    explicit = tmp_path / "existing.dump"
+    explicit.write_bytes(b"")
+    explicit.chmod(0o644)  # a file that was there before keeps no wider mode
+    call_command("backup_database", "--output", str(explicit))
+    assert stat.S_IMODE(explicit.stat().st_mode) == 0o600
+
+    settings.BACKUP_DIR = tmp_path / "new" / "backups"
+    report = database_backup_rotate()
+    assert stat.S_IMODE(report.written.stat().st_mode) == 0o600
+    assert stat.S_IMODE(settings.BACKUP_DIR.stat().st_mode) == 0o700
+
+
+def test_restore_refuses_a_world_writable_dump(tmp_path):
+    from django.core.management import CommandError
+
+    dump = tmp_path / "tampered.dump"
+    call_command("backup_database", "--output", str(dump))
+    dump.chmod(0o666)
+    with pytest.raises(CommandError, match="world-writable"):
+        # A database that does not exist: the refusal comes before pg_restore would fail.
+        call_command("restore_database", str(dump), "--database", "no_such_database", "--yes")

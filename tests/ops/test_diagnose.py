@@ -3,6 +3,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.sandbox_fixtures import credentials_go_stale
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -16,8 +18,7 @@ def test_a_healthy_connection_passes_every_check(shopee_connection):
 
 
 def test_a_wrong_key_is_diagnosed_with_advice(tiktok_connection):
-    tiktok_connection.app_secret = "not-the-secret"
-    tiktok_connection.save()
+    credentials_go_stale(tiktok_connection, app_secret="not-the-secret")
     out = StringIO()
     with pytest.raises(CommandError, match="problems found"):
         call_command("diagnose_connection", str(tiktok_connection.pk), stdout=out)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -102,6 +104,7 @@ class Command(BaseCommand):
                 "use? choose another with --sandbox-port)"
             )
         credentials = json.loads(line)
+        self._allow_sandbox_host(credentials["base_url"])
         call_command("seed_demo", products=0, stdout=self.stdout)
         organization = Organization.objects.get(slug="toko-demo")
         for connection in demo_shops_connect(organization=organization, credentials=credentials):
@@ -110,3 +113,15 @@ class Command(BaseCommand):
             f"To import: {app_url}{reverse('admin:imports_channelconnection_changelist')} -> "
             "tick both demo shops -> action 'Import now (full)' -> Go."
         )
+
+    def _allow_sandbox_host(self, sandbox_url: str) -> None:
+        """Let the demo connections (here, in the worker and the web server) reach the sandbox.
+
+        Connections may only call the marketplaces' hosts, or those MARKETPLACE_EXTRA_HOSTS
+        lists: the sandbox's origin is added for this run only.
+        """
+        parts = urlsplit(sandbox_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        if origin not in settings.MARKETPLACE_EXTRA_HOSTS:
+            settings.MARKETPLACE_EXTRA_HOSTS = [*settings.MARKETPLACE_EXTRA_HOSTS, origin]
+        os.environ["MARKETPLACE_EXTRA_HOSTS"] = ",".join(settings.MARKETPLACE_EXTRA_HOSTS)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils.text import slugify
 
 from catalog.models import Organization
@@ -53,12 +55,23 @@ class Command(BaseCommand):
             ]
         if missing:
             raise CommandError(f"{platform} connections need {', '.join(missing)}")
-        organization, _ = Organization.objects.get_or_create(
-            slug=slugify(options["organization"]),
-            defaults={"name": options["organization"]},
-        )
         expires = options["access_token_expires_in"]
-        connection, created = connection_create_or_update(
+        try:
+            with transaction.atomic():  # a refused connection leaves no new organization behind
+                organization, _ = Organization.objects.get_or_create(
+                    slug=slugify(options["organization"]),
+                    defaults={"name": options["organization"]},
+                )
+                connection, created = self._save(organization, platform, expires, options)
+        except ValidationError as error:
+            raise CommandError(
+                "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error)
+            ) from error
+        self.stderr.write(f"{'Created' if created else 'Updated'} {connection}")
+        self.stdout.write(str(connection.pk))
+
+    def _save(self, organization, platform, expires, options):
+        return connection_create_or_update(
             organization=organization,
             platform=platform,
             name=options["name"],
@@ -78,5 +91,3 @@ class Command(BaseCommand):
                 datetime.now(UTC) + timedelta(seconds=expires) if expires else None
             ),
         )
-        self.stderr.write(f"{'Created' if created else 'Updated'} {connection}")
-        self.stdout.write(str(connection.pk))

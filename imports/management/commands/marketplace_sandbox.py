@@ -131,4 +131,9 @@ class Command(BaseCommand):
             "refresh_token",
         ):
             write(f"  {key:<22} {tiktok[key]}")
+        write(
+            f"\nConnections may call it once the app runs with "
+            f"MARKETPLACE_EXTRA_HOSTS={sandbox.base_url} (connections send tokens only to "
+            "the marketplaces' hosts and the ones listed there)."
+        )
         write(f"\nControl: {sandbox.base_url}/_sandbox/ (stats, faults, mutate). Ctrl-C stops.")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from imports.backup import database_restore
+from imports.backup import UnsafeDumpFile, database_restore
 
 
 class Command(BaseCommand):
@@ -29,4 +29,6 @@ class Command(BaseCommand):
             database_restore(dump=dump, database=target)
         except subprocess.CalledProcessError as error:
             raise CommandError(f"restore failed: {error.stderr}") from error
+        except UnsafeDumpFile as error:
+            raise CommandError(str(error)) from error
         self.stdout.write(f"Restored {dump} into {target}.")
