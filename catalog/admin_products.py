@@ -33,6 +33,7 @@ from catalog.money import format_rupiah
 from catalog.roles import Capability
 from catalog.selectors import product_platform_differences
 from catalog.services import product_save_edit, products_set_status
+from catalog.templatetags.percent import fraction_percent
 
 
 def _money_or_value(field: str, value: Any) -> Any:
@@ -45,10 +46,11 @@ class PlatformMappingInline(admin.TabularInline):
     model = PlatformMapping
     extra = 0
     show_change_link = True
+    # No platform_shop_id: the listings table must fit the page without scrolling; the shop
+    # shows on the listing's own page (the change link).
     fields = (
         "platform",
         "platform_product_id",
-        "platform_shop_id",
         "platform_price",
         "seo_title",
         "sync_enabled",
@@ -62,7 +64,7 @@ class PlatformMappingInline(admin.TabularInline):
     def match(self, obj: PlatformMapping) -> str:
         if obj.match_confidence is None:
             return obj.get_match_method_display()
-        return f"{obj.get_match_method_display()} · {obj.match_confidence * 100:.0f}%"
+        return f"{obj.get_match_method_display()} · {fraction_percent(obj.match_confidence)}"
 
     def has_add_permission(self, request, obj=None):
         return self.admin_site._registry[MasterProduct].has_change_permission(request, obj)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -13,6 +15,7 @@ from catalog.findings import finding_text
 from catalog.models import MasterProduct, Platform, PlatformMapping
 from catalog.quality import FAIR, GOOD
 from catalog.selectors import common_findings, organization_ids_for_user, tier_counts
+from catalog.templatetags.percent import CONFIDENCE_PLACES, format_percent
 from seo.services import mappings_seo_apply
 
 TIER_COLOURS = {"good": "#3a7d44", "fair": "#c9a227", "poor": "#ba2121", "unscored": "#999"}
@@ -30,6 +33,12 @@ def _scoped(queryset: QuerySet, request: HttpRequest) -> QuerySet:
     return queryset.filter(organization_id__in=organization_ids_for_user(user=request.user))
 
 
+def _share(count: int, total: int) -> str:
+    """A tier's share of the listings, written like every percentage in the admin: whole
+    percents rounded half up (2 of 3 is 67%), the language's own decimal separator."""
+    return format_percent(Decimal(count) / total, places=CONFIDENCE_PLACES, fraction=True)
+
+
 def bar_chart(counts: dict[str, int], title: str) -> str:
     """A small horizontal bar chart as inline SVG: rendered here, no script, no internet."""
     total = sum(counts.values()) or 1
@@ -45,7 +54,7 @@ def bar_chart(counts: dict[str, int], title: str) -> str:
             f'<text x="0" y="{y + 16}" font-size="13" fill="currentColor">{TIER_LABELS[tier]}'
             f'</text><rect x="110" y="{y}" width="{length}" height="{bar}" rx="3" '
             f'fill="{TIER_COLOURS[tier]}"/><text x="{116 + length}" y="{y + 16}" font-size="13" '
-            f'fill="currentColor">{count} ({100 * count // total}%)</text>'
+            f'fill="currentColor">{count} ({_share(count, total)})</text>'
         )
     parts.append("</svg>")
     return "".join(parts)

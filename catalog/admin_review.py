@@ -15,12 +15,25 @@ from django.urls import path
 from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from catalog.admin_base import OrganizationScopedAdmin, role_action
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.money import format_rupiah
 from catalog.roles import Capability
-from catalog.services import mapping_confirm, mapping_reject, mapping_relink, mappings_confirm_above
+from catalog.selectors import kept_apart_conflicts
+from catalog.services import (
+    MappingNotConfirmable,
+    mapping_confirm,
+    mapping_confirm_refusal,
+    mapping_decided_alone,
+    mapping_kept_apart_for_sku,
+    mapping_reject,
+    mapping_relink,
+    mappings_confirm_above,
+    mappings_split_for_bulk_confirm,
+)
+from catalog.templatetags.percent import fraction_percent
 
 
 def _localized(value: object) -> str:
@@ -32,11 +45,16 @@ def _localized(value: object) -> str:
         return str(value)
 
 
+def confirmed_message(count: int) -> str:
+    return ngettext("%(n)d match confirmed.", "%(n)d matches confirmed.", count) % {"n": count}
+
+
 class MatchReview(PlatformMapping):
     class Meta:
         proxy = True
-        verbose_name = _("match to review")
-        verbose_name_plural = _("match review queue")
+        # Django builds "Select match to change" and "90 matches to review" from these.
+        verbose_name = _("match")
+        verbose_name_plural = _("matches to review")
 
 
 class ReviewStatusFilter(admin.SimpleListFilter):
@@ -166,23 +184,61 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
         price = getattr(obj, "listing_price_value", None)
         return format_rupiah(Decimal(price)) if price else "—"
 
+    def get_changelist_instance(self, request: HttpRequest):
+        changelist = super().get_changelist_instance(request)
+        # The product each kept-apart row conflicts with, for the whole page at once: the row
+        # shows that product, never the listing's own copy of itself.
+        conflicts = kept_apart_conflicts(
+            [m for m in changelist.result_list if mapping_kept_apart_for_sku(m)]
+        )
+        for mapping in changelist.result_list:
+            mapping.conflicting_product = conflicts.get(mapping.pk)
+        return changelist
+
+    @staticmethod
+    def _kept_apart(obj: PlatformMapping) -> bool:
+        return mapping_kept_apart_for_sku(obj)
+
+    @staticmethod
+    def _compared_product(obj: PlatformMapping) -> MasterProduct | None:
+        """The product the row compares the listing with: for a listing kept apart for its
+        SKU, the product it conflicts with (None when none is found), else its product."""
+        if mapping_kept_apart_for_sku(obj):
+            return getattr(obj, "conflicting_product", None)
+        return obj.master_product
+
+    @staticmethod
+    def _conflict_text(obj: PlatformMapping) -> str:
+        other = getattr(obj, "conflicting_product", None)
+        if other is None:
+            return str(_("Duplicate SKU: kept apart, open it to decide"))
+        if obj.review_reason == PlatformMapping.ReviewReason.SKU_CONFLICT:
+            template = _("Same SKU, another size or model: also on %(product)s")
+        else:
+            template = _("Duplicate SKU: also on %(product)s")
+        return str(template) % {"product": other.sku}
+
     @admin.display(description="")
     def arrow(self, obj: PlatformMapping) -> str:
+        if self._kept_apart(obj):  # not a match: two products sharing one SKU
+            return format_html('<span class="sku-conflict" title="{}">≠</span>', _("not a match"))
         return "⇄"
 
     @admin.display(description=_("Candidate product"))
     def product(self, obj: PlatformMapping) -> str:
-        if obj.match_method == PlatformMapping.MatchMethod.NEW:
-            # A listing kept apart: the product it conflicts with, not its own new one.
-            candidate = (obj.match_candidates or [{}])[0]
-            if not candidate.get("product"):
-                return format_html("<i>{}</i>", _("its own product"))
+        if self._kept_apart(obj):
+            other = self._compared_product(obj)
+            if other is None:
+                return format_html("<i>{}</i>", _("no other product found"))
             return format_html(
-                "<b>{}</b><br><small>{} · {}</small>",
-                candidate.get("name", ""),
-                candidate.get("sku", ""),
+                "{} <b>{}</b><br><small>{} · {}</small>",
+                _thumb(other.primary_image_url),
+                other.name,
+                other.sku,
                 obj.get_review_reason_display() or _("kept apart"),
             )
+        if mapping_decided_alone(obj):  # a listing on a product of its own: no candidate
+            return format_html("<i>{}</i>", _("its own product"))
         master = obj.master_product
         return format_html(
             "{} <b>{}</b><br><small>{}</small>",
@@ -193,13 +249,24 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
 
     @admin.display(description=_("Product price"), ordering="master_product__base_price")
     def product_price(self, obj: PlatformMapping) -> str:
-        return format_rupiah(obj.master_product.base_price)
+        product = self._compared_product(obj)
+        return "—" if product is None else format_rupiah(product.base_price)
 
     @admin.display(description=_("Confidence"), ordering="match_confidence")
     def confidence(self, obj: PlatformMapping) -> str:
+        if self._kept_apart(obj):
+            # The conflict in words, where a percentage would suggest a match.
+            waiting = obj.review_status == PlatformMapping.ReviewStatus.NEEDS_REVIEW
+            return format_html(
+                '<b class="sku-conflict">⚠ {}</b><br><small>{}</small>',
+                self._conflict_text(obj),
+                _("A person decides on its page: bulk confirm skips it.")
+                if waiting
+                else obj.get_review_status_display(),
+            )
         if obj.match_confidence is None:
             return format_html("— · {}", obj.get_review_reason_display() or "")
-        percent = f"{obj.match_confidence * 100:.0f}% · {obj.get_match_method_display()}"
+        percent = f"{fraction_percent(obj.match_confidence)} · {obj.get_match_method_display()}"
         if not obj.review_reason:
             return percent
         # Why it waits first: a high score with a close rival is not a certain match.
@@ -210,7 +277,9 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
     @admin.display(description=_("Weight (listing / product)"))
     def weights(self, obj: PlatformMapping) -> str:
         listing = getattr(obj, "listing_weight_value", None) or "—"
-        return f"{listing} / {obj.master_product.weight_kg or '—'} kg"
+        product = self._compared_product(obj)
+        weight = product.weight_kg if product is not None else None
+        return f"{listing} / {weight or '—'} kg"
 
     # --- actions ------------------------------------------------------------------------------
     def _allowed(self, request, queryset):
@@ -218,17 +287,20 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
 
     def _matches(self, request, queryset) -> list[PlatformMapping]:
         """The selected rows that propose a product to link to; a listing kept apart on its
-        own product (a duplicate SKU) is decided on its own page, never in bulk."""
-        allowed = self._allowed(request, queryset)
-        matches = [m for m in allowed if m.match_method != PlatformMapping.MatchMethod.NEW]
-        if len(matches) < len(allowed):
+        own product (its SKU is also on another product) is decided on its own page, never
+        in bulk."""
+        matches, kept_apart = mappings_split_for_bulk_confirm(self._allowed(request, queryset))
+        if kept_apart:
             self.message_user(
                 request,
-                _(
-                    "%(n)d row(s) left for you to open: their listing is kept apart on its own "
-                    "product, so there is no match to confirm."
+                ngettext(
+                    "%(n)d row(s) left for you to open: its SKU is also on another product, so "
+                    "it is not a match to confirm. Open it and decide on its page.",
+                    "%(n)d row(s) left for you to open: their SKU is also on another product, "
+                    "so they are not matches to confirm. Open each and decide on its page.",
+                    len(kept_apart),
                 )
-                % {"n": len(allowed) - len(matches)},
+                % {"n": len(kept_apart)},
                 messages.WARNING,
             )
         return matches
@@ -238,25 +310,29 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
         matches = self._matches(request, queryset)
         for mapping in matches:
             mapping_confirm(mapping=mapping)
-        self.message_user(
-            request, _("%(n)d matches confirmed.") % {"n": len(matches)}, messages.SUCCESS
-        )
+        self.message_user(request, confirmed_message(len(matches)), messages.SUCCESS)
 
     @role_action(
         Capability.REVIEW_MATCHES,
         description=_("Reject selected matches (each listing becomes its own product)"),
     )
     def reject(self, request, queryset):
-        for mapping in self._allowed(request, queryset):
+        allowed = self._allowed(request, queryset)
+        for mapping in allowed:
             mapping_reject(mapping=mapping)
-        self.message_user(request, _("Matches rejected."), messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("%(n)d match rejected.", "%(n)d matches rejected.", len(allowed))
+            % {"n": len(allowed)},
+            messages.SUCCESS,
+        )
 
     def _confirm_above(self, request, queryset, threshold: str) -> None:
         allowed = PlatformMapping.objects.filter(
             pk__in=[m.pk for m in self._matches(request, queryset)]
         )
         count = mappings_confirm_above(mappings=allowed, confidence=Decimal(threshold))
-        self.message_user(request, _("%(n)d matches confirmed.") % {"n": count}, messages.SUCCESS)
+        self.message_user(request, confirmed_message(count), messages.SUCCESS)
 
     @role_action(
         Capability.REVIEW_MATCHES,
@@ -299,7 +375,12 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
         return mapping
 
     def confirm_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
-        mapping_confirm(mapping=self._post_target(request, object_id))
+        try:
+            mapping_confirm(mapping=self._post_target(request, object_id))
+        except MappingNotConfirmable as error:
+            # Back to its page, where the person can link it or keep it apart.
+            self.message_user(request, str(error), messages.ERROR)
+            return redirect("admin:catalog_matchreview_change", object_id)
         self.message_user(request, _("Match confirmed."), messages.SUCCESS)
         return redirect("admin:catalog_matchreview_changelist")
 
@@ -356,10 +437,10 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
         master = mapping.master_product
         candidates = _candidates(mapping)
         duplicate_of = None
-        if mapping.match_method == PlatformMapping.MatchMethod.NEW:
-            # A listing kept apart: compare with the product it conflicts with (recorded by
-            # matching; for rows from before, the product already using the SKU).
-            duplicate_of = next((product for product, _row in candidates), None)
+        if mapping_decided_alone(mapping):
+            # A listing kept apart: compare with the product it conflicts with, found as the
+            # queue's row finds it; else the product already using the listing's SKU.
+            duplicate_of = kept_apart_conflicts([mapping]).get(mapping.pk)
             if duplicate_of is None and listing.get("sku"):
                 duplicate_of = (
                     MasterProduct.objects.filter(
@@ -397,6 +478,8 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
             "images": images,
             "mapping": mapping,
             "duplicate_of": duplicate_of,
+            # No confirm button for a listing with no match to confirm (mapping_confirm refuses).
+            "confirmable": mapping_confirm_refusal(mapping) is None,
             "other_candidates": [
                 (product, row) for product, row in candidates if product.pk != master.pk
             ],

@@ -22,7 +22,7 @@ QUALITY_TIERS = {
 
 
 class PlatformListFilter(admin.SimpleListFilter):
-    title = _("listed on")
+    title = _("platform")
     parameter_name = "platform"
 
     def lookups(self, request, model_admin):
@@ -35,7 +35,7 @@ class PlatformListFilter(admin.SimpleListFilter):
 
 
 class HasMappingsFilter(admin.SimpleListFilter):
-    title = _("has platform mappings")
+    title = _("platform listings")
     parameter_name = "has_mappings"
 
     def lookups(self, request, model_admin):

@@ -105,6 +105,9 @@ class NewListingMatching:
 
         unmatched = []
         seen_in_batch: dict[str, str] = {}
+        # Kept apart for a SKU an earlier listing of this batch has, whose product is only
+        # known once titles are matched: (the kept-apart mapping, that listing's id).
+        rivals_pending: list[tuple[PlatformMapping, str, ListingRecord]] = []
         for raw, record in items:
             product_id = record["platform_product_id"]
             sku, variant_skus = usable[product_id]
@@ -144,6 +147,8 @@ class NewListingMatching:
                     conflict=conflict,
                     rival=master,
                 )
+                if master is None and sku in seen_in_batch:
+                    rivals_pending.append((self.new_mappings[-1], seen_in_batch[sku], record))
             elif master is not None:
                 self._link(raw, record, platform, master, "sku", Decimal("1"), Review.AUTO)
                 on_platform.add(master.pk)
@@ -151,6 +156,32 @@ class NewListingMatching:
                 unmatched.append((raw, record))
         if unmatched:
             self._match_by_title(platform, shop, unmatched)
+        if rivals_pending:
+            self._record_batch_rivals(platform, rivals_pending)
+
+    def _record_batch_rivals(
+        self, platform: str, pending: list[tuple[PlatformMapping, str, ListingRecord]]
+    ) -> None:
+        """Name the product the earlier same-SKU listing ended up on as the kept-apart
+        listing's candidate, so the review queue shows the real conflict, not its own copy."""
+        wanted = {listing_id for _mapping, listing_id, _record in pending}
+        placed = {
+            m.platform_product_id: m.master_product
+            for m in self.new_mappings
+            if m.platform == platform and m.platform_product_id in wanted
+        }
+        for mapping, listing_id, record in pending:
+            rival = placed.get(listing_id)
+            if rival is None or rival.pk == mapping.master_product_id or mapping.match_candidates:
+                continue
+            confidence = match_confidence(
+                title=compare_titles(title_key(rival.name), title_key(record["name"])),
+                price_a=rival.base_price,
+                price_b=record["base_price"],
+                weight_a=rival.weight_kg,
+                weight_b=record.get("weight_kg"),
+            )
+            mapping.match_candidates = [Candidate(rival, confidence).as_dict()]
 
     def _match_by_title(self, platform: str, shop: str, items: list) -> None:
         decisions = self._title_decisions(platform, shop, [record for _, record in items])

@@ -12,6 +12,7 @@ from django.core.validators import URLValidator
 from django.forms.fields import InvalidJSONInput
 from django.utils.translation import gettext_lazy as _
 
+from catalog.field_values import same_meaning
 from catalog.models import MasterProduct
 from catalog.money import format_rupiah
 from catalog.safe_json import NUL, UnsafeJSON, check_json_text_depth, check_no_nul, nul_error
@@ -191,3 +192,26 @@ class MasterProductAdminForm(forms.ModelForm):
 
     def clean_variants(self) -> list[Any]:
         return self.cleaned_data.get("variants") or []
+
+    @property
+    def changed_data(self) -> list[str]:
+        """Django's changed fields, less those whose meaning is the same.
+
+        A textarea comes back with `\r\n` line breaks and stripped of surrounding spaces, the
+        image list without empty alt texts: Django counts those as changes, which would lock
+        the field against imports and tell History "Changed Full description." on a plain
+        save. Fields that did not validate stay counted as changed. (A property, not cached:
+        asked before the form is cleaned, it must not keep the raw answer.)
+        """
+        changed = super().changed_data
+        cleaned = getattr(self, "cleaned_data", None)
+        if cleaned is None:
+            return changed
+        return [
+            name
+            for name in changed
+            if name not in cleaned
+            or not same_meaning(
+                name, self.get_initial_for_field(self.fields[name], name), cleaned[name]
+            )
+        ]

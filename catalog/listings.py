@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from catalog.matching import SkuRule, generated_sku, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.selectors import sku_rules_for
-from catalog.services import product_normalize_skus
+from catalog.services import product_normalize_skus, product_quality_assess
 from imports.models import RawImportRecord
 from imports.pipeline.mappings import ListingRecord
 
@@ -118,6 +118,8 @@ def _own_product(
         **master_values(record),
     )
     product_normalize_skus(product=master, rules=rules)
+    # Scored like every other new product: the admin and the API show no empty score.
+    product_quality_assess(master)
     master.save()
     return master
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -159,3 +160,61 @@ def roles_by_organization(request: Any) -> dict[int, str]:
         )
         request._syncstore_roles = cached
     return cached
+
+
+def _uuid_or_none(value: Any) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def kept_apart_conflicts(mappings: Iterable[PlatformMapping]) -> dict[int, MasterProduct]:
+    """For listings matching kept apart on a product of their own (a SKU another listing
+    already has), the product each one conflicts with, by mapping id.
+
+    Matching records it as the first candidate; listings kept apart before it did (or when
+    the other listing's product was made in the same batch) are resolved as a person would:
+    the product another listing with the same SKU is on, else the product having the SKU.
+    A few queries for a whole page of the review queue, none per row.
+    """
+    kept = [m for m in mappings if m.match_method == PlatformMapping.MatchMethod.NEW]
+    if not kept:
+        return {}
+    organizations = {m.organization_id for m in kept}
+    recorded = {
+        m.pk: _uuid_or_none(((m.match_candidates or [{}])[0] or {}).get("product")) for m in kept
+    }
+    products = MasterProduct.objects.filter(organization_id__in=organizations).in_bulk(
+        [pk for pk in recorded.values() if pk is not None]
+    )
+    found: dict[int, MasterProduct] = {}
+    for mapping in kept:
+        product = products.get(recorded[mapping.pk])
+        if product is not None and product.pk != mapping.master_product_id:
+            found[mapping.pk] = product
+    missing = [m for m in kept if m.pk not in found and m.platform_sku.strip()]
+    if not missing:
+        return found
+    skus = {m.platform_sku for m in missing}
+    others = (
+        PlatformMapping.objects.filter(organization_id__in=organizations, platform_sku__in=skus)
+        .exclude(pk__in=[m.pk for m in missing])
+        .select_related("master_product")
+        .defer("platform_data", "master_product__search_vector", "master_product__full_description")
+        .order_by("pk")
+    )
+    by_sku: dict[tuple[int, str], list[MasterProduct]] = {}
+    for other in others:
+        key = (other.organization_id, other.platform_sku)
+        by_sku.setdefault(key, []).append(other.master_product)
+    for product in MasterProduct.objects.filter(
+        organization_id__in=organizations, sku__in=skus
+    ).defer("search_vector", "full_description"):
+        by_sku.setdefault((product.organization_id, product.sku), []).append(product)
+    for mapping in missing:
+        choices = by_sku.get((mapping.organization_id, mapping.platform_sku), [])
+        other = next((p for p in choices if p.pk != mapping.master_product_id), None)
+        if other is not None:
+            found[mapping.pk] = other
+    return found

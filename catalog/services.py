@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.bulk import bulk_update_rows
+from catalog.field_values import newlines_normalized, same_meaning
 from catalog.matching import SkuRule, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.quality import QualityInput, assess
@@ -46,14 +47,47 @@ def product_normalize_skus(
     )
 
 
+def product_changed_fields(*, product: MasterProduct, fields: Iterable[str]) -> list[str]:
+    """Of `fields`, those whose meaning differs from the stored product.
+
+    Forms and API clients send every field they show, typed their own way (a textarea's
+    `\r\n`, `99000.0` for `99000.00`): a field counts as edited only when its normalized value
+    changed (`catalog.field_values`), or imports would stop updating text nobody touched.
+    """
+    names = list(dict.fromkeys(fields))
+    comparable_names = [name for name in names if name in MasterProduct.LOCKABLE_FIELDS]
+    stored = None
+    if product.pk is not None and comparable_names:
+        stored = MasterProduct.objects.filter(pk=product.pk).values(*comparable_names).first()
+    if stored is None:  # a new product: everything given is new
+        return names
+    return [
+        name
+        for name in names
+        if name not in stored or not same_meaning(name, stored[name], getattr(product, name))
+    ]
+
+
+def _text_newlines_normalized(product: MasterProduct) -> None:
+    # One newline style in what is stored, whoever sent the text (a browser sends \r\n).
+    for field in MasterProduct._meta.concrete_fields:
+        if isinstance(field, (models.CharField, models.TextField)):
+            value = getattr(product, field.attname)
+            if isinstance(value, str) and "\r" in value:
+                setattr(product, field.attname, newlines_normalized(value))
+
+
 @transaction.atomic
 def product_save_edit(
     *, product: MasterProduct, edited_fields: Iterable[str], lock: bool = True
 ) -> MasterProduct:
-    """Save a merchandiser's edit: validate, lock the edited fields, write."""
+    """Save a merchandiser's edit: validate, lock the fields whose value really changed,
+    write."""
     edited = list(edited_fields)
+    _text_newlines_normalized(product)
     if lock and "locked_fields" not in edited:
-        product_lock_edited_fields(product=product, edited_fields=edited)
+        changed = product_changed_fields(product=product, fields=edited)
+        product_lock_edited_fields(product=product, edited_fields=changed)
     product_normalize_skus(product=product)
     product.full_clean()
     product.save()
@@ -78,7 +112,36 @@ def sku_rules_apply(*, organization_id: int) -> int:
 
 
 # --- reviewing matches -------------------------------------------------------------------------
+class MappingNotConfirmable(ValueError):
+    """A listing with no suggested match to confirm (see `mapping_confirm_refusal`)."""
+
+
+def mapping_confirm_refusal(mapping: PlatformMapping) -> str | None:
+    """Why `mapping` cannot be confirmed, or None when it can: the one rule the admin page,
+    the admin's bulk confirm and the API share.
+
+    A listing matching kept apart sits on a product of its own: "confirmed" would only hide
+    it from the queue while it stays apart, so the caller is told to relink or split instead.
+    """
+    if not mapping_decided_alone(mapping):
+        return None
+    if mapping_kept_apart_for_sku(mapping):
+        return _(
+            "Its SKU is also on another product, so there is no match to confirm: link it to "
+            "that product (relink) or keep it apart (reject or split)."
+        )
+    return _(
+        "This listing is on a product of its own, so there is no match to confirm: link it to "
+        "another product (relink) instead."
+    )
+
+
 def mapping_confirm(*, mapping: PlatformMapping) -> PlatformMapping:
+    """A person agrees with the suggested match; raises MappingNotConfirmable when there is
+    none (a listing kept apart on a product of its own)."""
+    refusal = mapping_confirm_refusal(mapping)
+    if refusal is not None:
+        raise MappingNotConfirmable(refusal)
     mapping.review_status = PlatformMapping.ReviewStatus.CONFIRMED
     mapping.save(update_fields=["review_status", "updated_at"])
     return mapping
@@ -86,17 +149,55 @@ def mapping_confirm(*, mapping: PlatformMapping) -> PlatformMapping:
 
 def mappings_confirm_above(*, mappings: QuerySet[PlatformMapping], confidence: Decimal) -> int:
     """Confirm every suggestion at or above `confidence`; returns how many."""
-    return mappings.filter(
-        review_status=PlatformMapping.ReviewStatus.NEEDS_REVIEW,
-        match_confidence__gte=confidence,
-    ).update(review_status=PlatformMapping.ReviewStatus.CONFIRMED, updated_at=timezone.now())
+    # mapping_confirm_refusal in SQL: a listing kept apart on a product of its own (match
+    # method "new") has no match to confirm.
+    return (
+        mappings.filter(
+            review_status=PlatformMapping.ReviewStatus.NEEDS_REVIEW,
+            match_confidence__gte=confidence,
+        )
+        .exclude(match_method=PlatformMapping.MatchMethod.NEW)
+        .update(review_status=PlatformMapping.ReviewStatus.CONFIRMED, updated_at=timezone.now())
+    )
 
 
+def mapping_decided_alone(mapping: PlatformMapping) -> bool:
+    """A listing matching kept apart on a product of its own (its SKU is also on another
+    product): nothing to confirm in bulk; a person compares the two on its page and keeps it
+    apart or links it."""
+    return mapping.match_method == PlatformMapping.MatchMethod.NEW
+
+
+def mapping_kept_apart_for_sku(mapping: PlatformMapping) -> bool:
+    """Kept apart because its SKU is also on another product (a duplicate, or another size
+    under one SKU), as opposed to a listing that simply has a product of its own."""
+    return mapping_decided_alone(mapping) and (
+        mapping.review_reason
+        in (PlatformMapping.ReviewReason.DUPLICATE_SKU, PlatformMapping.ReviewReason.SKU_CONFLICT)
+        or mapping.review_status == PlatformMapping.ReviewStatus.NEEDS_REVIEW
+    )
+
+
+def mappings_split_for_bulk_confirm(
+    mappings: Iterable[PlatformMapping],
+) -> tuple[list[PlatformMapping], list[PlatformMapping]]:
+    """(the suggestions bulk confirm may take, the listings kept apart it must leave)."""
+    confirmable, kept_apart = [], []
+    for mapping in mappings:
+        refused = mapping_confirm_refusal(mapping) is not None
+        (kept_apart if refused else confirmable).append(mapping)
+    return confirmable, kept_apart
+
+
+@transaction.atomic
 def mapping_reject(*, mapping: PlatformMapping) -> MasterProduct:
     """Not the same product: the listing gets a master product of its own."""
     from catalog.listings import mapping_split
 
-    return mapping_split(mapping=mapping)
+    master = mapping_split(mapping=mapping)
+    # The listing's own score depends on the product it now belongs to.
+    quality_refresh(products=MasterProduct.objects.filter(pk=master.pk))
+    return master
 
 
 def mapping_split_off(*, mapping: PlatformMapping) -> MasterProduct:

@@ -242,6 +242,9 @@ REST_FRAMEWORK = {
 }
 # JSON bodies (and the admin's JSON fields) nested deeper than this are refused with a 400.
 API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
+# A list's unknown query parameter is a 400 naming it (a typo would otherwise return the
+# whole unfiltered list); False ignores them, as DRF does by itself.
+API_REJECT_UNKNOWN_PARAMETERS = env.bool("API_REJECT_UNKNOWN_PARAMETERS", default=True)
 SPECTACULAR_SETTINGS = {
     "TITLE": "SyncStore API",
     "DESCRIPTION": "The master catalog of an Indonesian seller on Shopee and TikTok Shop.",

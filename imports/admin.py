@@ -10,6 +10,7 @@ here so that they register:
 
 from __future__ import annotations
 
+from imports import admin_tasks  # noqa: F401  (re-registers django-q2's task lists)
 from imports.admin_connections import ChannelConnectionAdmin
 from imports.admin_jobs import ImportJobAdmin, ImportJobEventInline
 from imports.admin_records import HasErrorsFilter, RawImportRecordAdmin

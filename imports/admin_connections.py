@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -16,7 +17,9 @@ from catalog.admin_base import OrganizationScopedAdmin, role_action
 from catalog.roles import Capability
 from catalog.shop_skus import placeholder_skus_html, shop_placeholder_skus
 from imports.clients.errors import MarketplaceError
+from imports.explain import connection_test_failure_message
 from imports.forms import ChannelConnectionForm
+from imports.local_time import local_datetime_text
 from imports.models import ChannelConnection, ImportJob
 from imports.services import (
     ImportRefused,
@@ -115,7 +118,12 @@ class ChannelConnectionAdmin(OrganizationScopedAdmin):
             .get_queryset(request)
             .annotate(
                 last_import_status=Subquery(latest.values("status")[:1]),
-                last_import_at=Subquery(latest.values("created_at")[:1]),
+                # When it ended (else began, else was queued): "last import" is a moment.
+                last_import_at=Subquery(
+                    latest.annotate(
+                        moment=Coalesce("finished_at", "started_at", "created_at")
+                    ).values("moment")[:1]
+                ),
             )
         )
 
@@ -124,7 +132,7 @@ class ChannelConnectionAdmin(OrganizationScopedAdmin):
         if not obj.last_import_at:
             return "—"
         label = dict(ImportJob.Status.choices).get(obj.last_import_status, "")
-        return f"{label} · {obj.last_import_at:%Y-%m-%d %H:%M}"
+        return f"{label} · {local_datetime_text(obj.last_import_at)}"
 
     @admin.display(description=_("Partner key"))
     def partner_key_state(self, obj: ChannelConnection) -> str:
@@ -188,7 +196,10 @@ class ChannelConnectionAdmin(OrganizationScopedAdmin):
         for connection in queryset:
             try:
                 result = connection_test(connection=connection)
-            except (MarketplaceError, ValueError) as error:
+            except MarketplaceError as error:
+                sentence = connection_test_failure_message(error, platform=connection.platform)
+                self.message_user(request, f"{connection}: {sentence}", messages.ERROR)
+            except ValueError as error:  # our own configuration checks: already readable
                 self.message_user(request, f"{connection}: {error}", messages.ERROR)
             else:
                 self.message_user(

@@ -4,6 +4,7 @@ actions, and the progress (JSON) and cancel views behind the change page."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import display_for_field, lookup_field
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,14 +16,57 @@ from django.utils.translation import ngettext
 from catalog.admin_base import ReadOnlyScopedAdmin, pretty_json, role_action
 from catalog.roles import Capability
 from catalog.shop_skus import placeholder_skus_html
+from imports.explain import job_failure_explanation
+from imports.local_time import local_datetime_text
 from imports.models import ImportJob, ImportJobEvent
+from imports.pipeline.joblog import event_text
 from imports.selectors import import_job_progress
-from imports.services import ImportRefused, import_job_cancel, import_job_resume
+from imports.services import (
+    ImportRefused,
+    import_job_cancel,
+    import_job_resumable,
+    import_job_resume,
+)
+
+# What the page's script refreshes from the progress endpoint: every figure that moves while
+# an import runs (the rest, like coverage and timing, is final only when it ends: reload).
+JOB_STATE_FIELDS = ("status", "stage", "error_type", "error_message", "auto_resume_time")
+FETCHING_FIELDS = (
+    "total",
+    "listed_count",
+    "fetched_count",
+    "stored_count",
+    "failed_count",
+    "retried_count",
+    "recovered_count",
+    "retry_report",
+    "api_calls",
+)
+BUILDING_FIELDS = (
+    "processed_count",
+    "created_count",
+    "updated_count",
+    "linked_count",
+    "title_linked_count",
+    "suggested_count",
+    "placeholder_skus_report",
+    "unchanged_count",
+    "invalid_count",
+)
+LIVE_FIELDS = (
+    *JOB_STATE_FIELDS,
+    *FETCHING_FIELDS,
+    *(name for name in BUILDING_FIELDS if name != "placeholder_skus_report"),
+    "attempts",
+    "started_at",
+    "heartbeat_at",
+    "finished_at",
+)
 
 
 class ImportJobEventInline(admin.TabularInline):
     model = ImportJobEvent
-    fields = ("created_at", "level", "message", "platform_product_id", "error_type")
+    fields = ("created_at", "level", "message_shown", "platform_product_id", "error_type")
     readonly_fields = fields
     extra = 0
     max_num = 0
@@ -32,6 +76,10 @@ class ImportJobEventInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("message"))
+    def message_shown(self, obj: ImportJobEvent) -> str:
+        return event_text(obj)  # in the reader's language; the stored text is English
 
     def get_queryset(self, request):
         # The newest 200 lines; the full log stays in the table.
@@ -78,46 +126,12 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
                     "dry_run",
                     "error_policy",
                     "updated_since",
-                    "status",
-                    "stage",
-                    "error_type",
-                    "error_message",
-                    "auto_resume_at",
+                    *JOB_STATE_FIELDS,
                 )
             },
         ),
-        (
-            _("Fetching"),
-            {
-                "fields": (
-                    "total",
-                    "listed_count",
-                    "fetched_count",
-                    "stored_count",
-                    "failed_count",
-                    "retried_count",
-                    "recovered_count",
-                    "retry_report",
-                    "api_calls",
-                )
-            },
-        ),
-        (
-            _("Building the catalog"),
-            {
-                "fields": (
-                    "processed_count",
-                    "created_count",
-                    "updated_count",
-                    "linked_count",
-                    "title_linked_count",
-                    "suggested_count",
-                    "placeholder_skus_report",
-                    "unchanged_count",
-                    "invalid_count",
-                )
-            },
-        ),
+        (_("Fetching"), {"fields": FETCHING_FIELDS}),
+        (_("Building the catalog"), {"fields": BUILDING_FIELDS}),
         (_("Field coverage"), {"fields": ("coverage_report",)}),
         (_("Where the time went"), {"classes": ("collapse",), "fields": ("timing_report",)}),
         (
@@ -138,6 +152,13 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
     )
     readonly_fields = tuple(name for _title, options in fieldsets for name in options["fields"])
     actions = ["cancel_jobs", "resume_jobs"]
+
+    @admin.display(description=_("Resumes by itself after"))
+    def auto_resume_time(self, obj: ImportJob) -> str:
+        # A time someone plans around: the zone is part of the text (WIB, or the user's).
+        return local_datetime_text(obj.auto_resume_at, seconds=True) or (
+            self.get_empty_value_display()
+        )
 
     @admin.display(description=_("Waiting to be fetched again"))
     def retry_report(self, obj: ImportJob) -> str:
@@ -258,12 +279,36 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
             path(
                 "<int:object_id>/cancel/", view(self.cancel_view), name="imports_importjob_cancel"
             ),
+            path(
+                "<int:object_id>/resume/", view(self.resume_view), name="imports_importjob_resume"
+            ),
             *super().get_urls(),
         ]
 
+    def live_fields(self, job: ImportJob) -> dict[str, str]:
+        """The page's figures as the change form shows them (same formatting, same zone), so
+        the page's script can keep every one of them current, not only the bar."""
+        empty = self.get_empty_value_display()
+        shown = {}
+        for name in LIVE_FIELDS:
+            field, _attr, value = lookup_field(name, job, self)
+            if field is None:
+                shown[name] = str(value)
+            else:
+                shown[name] = str(display_for_field(value, field, empty)) if value != "" else ""
+        return shown
+
     def progress_view(self, request: HttpRequest, object_id: int) -> JsonResponse:
         job = get_object_or_404(self.get_queryset(request), pk=object_id)
-        return JsonResponse(import_job_progress(job))
+        return JsonResponse({**import_job_progress(job), "fields": self.live_fields(job)})
+
+    def resume_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
+        """The list action's Resume for one job, from its page (same rule, same role check)."""
+        job = get_object_or_404(self.get_queryset(request), pk=object_id)
+        if request.method != "POST" or not self._may_run(request, job):
+            raise PermissionDenied
+        self.resume_jobs(request, ImportJob.objects.filter(pk=job.pk))
+        return redirect("admin:imports_importjob_change", job.pk)
 
     def cancel_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
         job = get_object_or_404(self.get_queryset(request), pk=object_id)
@@ -279,10 +324,19 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         job = self.get_object(request, object_id)
+        may_run = job is not None and self._may_run(request, job)
+        failure = None
+        if job is not None and job.status == ImportJob.Status.FAILED:
+            what, todo = job_failure_explanation(
+                job, may_resume=may_run and import_job_resumable(job)
+            )
+            failure = {"what": what, "todo": todo}
         extra_context = {
             **(extra_context or {}),
-            # The Cancel button only where the role in THIS job's organization allows it.
-            "may_run": job is not None and self._may_run(request, job),
+            # Cancel and Resume only where the role in THIS job's organization allows it.
+            "may_run": may_run,
+            "may_resume": may_run and import_job_resumable(job),
+            "failure": failure,
             "progress_labels": {
                 "eta": _("ETA"),
                 "min": _("min"),

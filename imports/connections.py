@@ -171,17 +171,36 @@ def retry_policy() -> RetryPolicy:
     )
 
 
+# Someone is waiting on an interactive call (Test connection): one attempt and short timeouts,
+# so an unreachable marketplace is reported in seconds, not after a minute of backoff.
+INTERACTIVE_RETRY = RetryPolicy(max_attempts=1)
+INTERACTIVE_CONNECT_TIMEOUT = 5.0
+INTERACTIVE_READ_TIMEOUT = 10.0
+
+
 def client_for(
     connection: ChannelConnection,
     *,
     on_call: Callable[[str], None] | None = None,
     with_tokens: bool = True,
     observer: object = None,
+    interactive: bool = False,
 ) -> MarketplaceClient:
-    """A client for the connection, rate limited and with its token provider."""
+    """A client for the connection, rate limited and with its token provider.
+
+    `interactive`: a person waits for the answer; fail fast instead of retrying.
+    """
+    timeout = (settings.IMPORT_CONNECT_TIMEOUT, settings.IMPORT_READ_TIMEOUT)
+    retry = retry_policy()
+    if interactive:
+        timeout = (
+            min(timeout[0], INTERACTIVE_CONNECT_TIMEOUT),
+            min(timeout[1], INTERACTIVE_READ_TIMEOUT),
+        )
+        retry = INTERACTIVE_RETRY
     options = {
-        "timeout": (settings.IMPORT_CONNECT_TIMEOUT, settings.IMPORT_READ_TIMEOUT),
-        "retry": retry_policy(),
+        "timeout": timeout,
+        "retry": retry,
         "limiter": RateLimiter(float(connection.rate_limit_qps)),
         "on_call": on_call,
         "pool_size": connection.concurrency + 2,
@@ -211,5 +230,5 @@ def client_for(
             **options,
         )
     if with_tokens:
-        client.tokens = ConnectionTokens(connection.pk, client.refresh_access_token)
+        client.tokens = ConnectionTokens(connection.pk, client.refresh_access_token, retry)
     return client

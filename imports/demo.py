@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from catalog.models import Organization, Platform
+from imports.clients.shopee import REFRESH_TOKEN_LIFETIME as SHOPEE_REFRESH_TOKEN_LIFETIME
 from imports.models import ChannelConnection
 from imports.services import connection_create_or_update
 
@@ -23,12 +26,18 @@ def sandbox_connection_create_or_update(
 ) -> ChannelConnection:
     """The named connection to the sandbox shop of `platform`, with the tokens it issued."""
     issued = credentials[platform]
+    now = timezone.now()
     if platform == Platform.SHOPEE:
         app = {
             "partner_id": int(issued["partner_id"]),
             "partner_key": str(issued["partner_key"]),
             "shop_id": str(issued["shop_id"]),
         }
+        if issued.get("expire_in"):
+            # What a real connect stores (the token grant's expiry), so the connection shows
+            # the expiry before anyone presses Test connection.
+            app["access_token_expires_at"] = now + timedelta(seconds=int(issued["expire_in"]))
+            app["refresh_token_expires_at"] = now + SHOPEE_REFRESH_TOKEN_LIFETIME
     else:
         app = {
             "auth_base_url": str(issued["auth_base_url"]),
@@ -41,6 +50,12 @@ def sandbox_connection_create_or_update(
                 int(issued["access_token_expire_in"]), UTC
             ),
         }
+        if issued.get("refresh_token_expire_in"):
+            app["refresh_token_expires_at"] = datetime.fromtimestamp(
+                int(issued["refresh_token_expire_in"]), UTC
+            )
+    # The shop's name as the marketplace issued it (a real connect asks the shop endpoint).
+    app["shop_name"] = str(issued["shop_name"]) if issued.get("shop_name") else None
     connection, _ = connection_create_or_update(
         organization=organization,
         platform=platform,

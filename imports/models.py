@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import MasterProduct, Organization, Platform, TimeStampedModel
 from imports.encryption import EncryptedTextField
 from imports.hosts import url_origin, validate_marketplace_url
+from imports.local_time import local_datetime_text
 
 ACTIVE_JOB_STATUSES = ("queued", "running")
 
@@ -369,7 +370,11 @@ class ImportJobEvent(models.Model):
     )
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, default=Level.INFO)
-    message = models.TextField(_("message"))
+    message = models.TextField(_("message"))  # in English, as the logs have it
+    # The message's English msgid and its values, to show it in the reader's language (see
+    # imports.pipeline.joblog.event_text); empty on rows written before they were kept.
+    template = models.TextField(_("message template"), blank=True, default="")
+    params = models.JSONField(_("message values"), null=True, blank=True)
     platform_product_id = models.CharField(_("listing"), max_length=64, blank=True)
     error_type = models.CharField(_("error type"), max_length=40, blank=True)
 
@@ -461,4 +466,4 @@ class WorkerHeartbeat(models.Model):
         verbose_name_plural = _("worker heartbeats")
 
     def __str__(self) -> str:
-        return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.name} at {local_datetime_text(self.seen_at, seconds=True)}"

@@ -54,8 +54,12 @@ def connection_create_or_update(
 
 
 def connection_test(*, connection: ChannelConnection) -> str:
-    """Call the platform's shop endpoint; returns a readable result, records the outcome."""
-    client = client_for(connection)
+    """Call the platform's shop endpoint; returns a readable result, records the outcome.
+
+    Someone waits on the answer: one attempt with short timeouts (an import retries, a test
+    reports). A failure is raised as it came; `imports.explain` words it for the seller.
+    """
+    client = client_for(connection, interactive=True)
     try:
         if isinstance(client, ShopeeClient):
             info = client.get_shop_info()

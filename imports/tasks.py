@@ -11,9 +11,11 @@ def run_import(job_id: int) -> str:
 
 
 def heartbeat() -> str:
+    from imports.local_time import local_datetime_text
     from imports.maintenance import heartbeat_record
 
-    return f"alive at {heartbeat_record().seen_at:%H:%M:%S}"
+    # The task's result is read in the admin (Background tasks): local time, zone named.
+    return f"alive at {local_datetime_text(heartbeat_record().seen_at, seconds=True)}"
 
 
 def recover_stale_imports() -> str:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.admin_base import OrganizationScopedAdmin
@@ -17,21 +20,75 @@ from catalog.models import Platform
 from catalog.money import format_rupiah
 from catalog.roles import Capability
 from catalog.selectors import organization_ids_for_user
+from catalog.templatetags.percent import format_percent
+from pricing.fee_notes import source_note
 from pricing.forms import SimulatorForm
 from pricing.models import PlatformFeeConfig, PricingProfile
 from pricing.services import price_quote
 
 HUNDRED = Decimal("100")
+FEE_RATES = (
+    "commission_percent",
+    "payment_fee_percent",
+    "program_fee_percent",
+    "affiliate_percent",
+    "pph22_percent",
+)
+
+
+class PercentInput(forms.NumberInput):
+    """A rate's input without the four stored decimals: 10.2, not 10.2000. A number input
+    takes a dot in every language, so this is not localized (the browser shows it so)."""
+
+    def format_value(self, value: object) -> str | None:
+        if isinstance(value, Decimal) and value.is_finite():
+            text = f"{value:f}"
+            return text.rstrip("0").rstrip(".") if "." in text else text
+        return super().format_value(value)
+
+
+def percent_column(name: str) -> Callable[[admin.ModelAdmin, object], str]:
+    """A list or read-only column showing the rate `name` through the one percent format."""
+    field = PlatformFeeConfig._meta.get_field(name) if name in FEE_RATES else None
+    if field is None:
+        field = PricingProfile._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def column(self: admin.ModelAdmin, obj: object) -> str:
+        return format_percent(getattr(obj, name))
+
+    return column
+
+
+class PercentAdminMixin:
+    """Rates shown as "10,2%" in lists and read-only pages, typed as 10.2 in forms."""
+
+    percent_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.percent_fields:
+            kwargs["widget"] = PercentInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only, the admin would print the stored Decimal ("10,2000"): the columns
+            # below show it as the lists do. Nothing is excluded from a form here, as a
+            # view-only page has no form fields.
+            return [f"{name}_shown" if name in self.percent_fields else name for name in fields]
+        return fields
 
 
 @admin.register(PlatformFeeConfig)
-class PlatformFeeConfigAdmin(OrganizationScopedAdmin):
+class PlatformFeeConfigAdmin(PercentAdminMixin, OrganizationScopedAdmin):
+    percent_fields = FEE_RATES
     list_display = (
         "platform",
         "seller_tier",
         "category_group",
-        "commission_percent",
-        "payment_fee_percent",
+        "commission_percent_shown",
+        "payment_fee_percent_shown",
         "fixed_fee",
         "effective_from",
         "effective_to",
@@ -42,6 +99,11 @@ class PlatformFeeConfigAdmin(OrganizationScopedAdmin):
     list_select_related = ("organization",)
     search_fields = ("source",)
     change_list_template = "admin/pricing/platformfeeconfig/change_list.html"
+    commission_percent_shown = percent_column("commission_percent")
+    payment_fee_percent_shown = percent_column("payment_fee_percent")
+    program_fee_percent_shown = percent_column("program_fee_percent")
+    affiliate_percent_shown = percent_column("affiliate_percent")
+    pph22_percent_shown = percent_column("pph22_percent")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # Everyone sees the defaults; organizations see their own overrides.
@@ -65,6 +127,29 @@ class PlatformFeeConfigAdmin(OrganizationScopedAdmin):
         if obj is not None and obj.organization_id is None:
             return request.user.is_superuser
         return super().has_delete_permission(request, obj)
+
+    def get_fields(self, request: HttpRequest, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read-only, the stored English note would show: its translation shows instead.
+            return ["source_shown" if name == "source" else name for name in fields]
+        return fields
+
+    def get_form(self, request: HttpRequest, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and "source" in form.base_fields:
+            shown = source_note(obj.source)
+            if shown != obj.source:
+                # Editable, the box holds the stored English note (what is saved); the
+                # reader's translation goes under it. The form class is made for this
+                # request, so changing its field does not leak into other pages.
+                field = form.base_fields["source"]
+                field.help_text = format_html("{}<br>{}", field.help_text, shown)
+        return form
+
+    @admin.display(description=PlatformFeeConfig._meta.get_field("source").verbose_name)
+    def source_shown(self, obj: PlatformFeeConfig) -> str:
+        return source_note(obj.source)
 
     @admin.display(description=_("Fixed fee per order"), ordering="fixed_fee_per_order")
     def fixed_fee(self, obj: PlatformFeeConfig) -> str:
@@ -135,14 +220,16 @@ class PlatformFeeConfigAdmin(OrganizationScopedAdmin):
 
 
 @admin.register(PricingProfile)
-class PricingProfileAdmin(OrganizationScopedAdmin):
+class PricingProfileAdmin(PercentAdminMixin, OrganizationScopedAdmin):
+    percent_fields = ("thin_margin_percent",)
     list_display = (
         "organization",
         "platform",
         "seller_tier",
         "pph22_applies",
         "units_per_order",
-        "thin_margin_percent",
+        "thin_margin_percent_shown",
     )
+    thin_margin_percent_shown = percent_column("thin_margin_percent")
     list_filter = ("platform", "seller_tier")
     list_select_related = ("organization",)

@@ -59,7 +59,9 @@ class SimulatorForm(forms.Form):
     on = forms.DateField(
         label=_("Fees in force on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # A date input takes only ISO dates (2026-11-30): the language's format (30-11-2026
+        # in Bahasa Indonesia) leaves it empty and the browser then refuses to submit.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import MONEY, NON_NEGATIVE, Organization, Platform, TimeStampedModel
+from catalog.templatetags.percent import format_percent
 
 RATE = {"max_digits": 7, "decimal_places": 4, "validators": NON_NEGATIVE}  # percent
 
@@ -118,7 +119,7 @@ class PlatformFeeConfig(TimeStampedModel):
         )
         return (
             f"{self.get_platform_display()} {self.get_seller_tier_display()} {group} "
-            f"{self.commission_percent}% ({period})"
+            f"{format_percent(self.commission_percent)} ({period})"
         )
 
 

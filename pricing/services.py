@@ -44,10 +44,17 @@ class PriceChange:
 
 
 def _breakdown_json(breakdown: Breakdown) -> dict[str, str | bool | None]:
-    return {
+    """The stored breakdown, with its rates in percent like every other rate we show or
+    serve ("20.07", not the fraction 0.2007 the calculator works with)."""
+    stored: dict[str, str | bool | None] = {
         name: (str(value) if isinstance(value, Decimal) else value)
         for name, value in breakdown.__dict__.items()
+        if name != "margin"
     }
+    margin = breakdown.margin_percentage
+    stored["fee_percentage"] = str(breakdown.fee_percentage)
+    stored["margin_percentage"] = None if margin is None else str(margin)
+    return stored
 
 
 class PricingContext:

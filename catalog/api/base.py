@@ -10,12 +10,14 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
 from catalog.api.filters import MAX_UTC_OFFSET
+from catalog.api.params import KnownParametersFilter
 from catalog.models import Membership
 from catalog.roles import Capability, role_allows, roles_for
 from catalog.selectors import roles_by_organization
@@ -66,6 +68,62 @@ class OrganizationRolePermission(permissions.BasePermission):
         return role_allows(role, required_capability(request, view))
 
 
+class InvalidCursor(exceptions.ValidationError):
+    """A cursor we did not issue (tampered, truncated, or from another ordering): a 400."""
+
+    def __init__(self) -> None:
+        message = _("The cursor is invalid: use the next or previous link of a page.")
+        super().__init__({"detail": message, "cursor": [message]})
+
+
+class StablePagination(CursorPagination):
+    """Cursor paging (no OFFSET, no COUNT) with a bounded page size."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = "-updated_at"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # decode_cursor checks the position against its field (or annotation, for an
+        # ordering by a nullable field: catalog.api.params.annotate_sorts).
+        self._model = queryset.model
+        self._annotations = dict(queryset.query.annotations)
+        return super().paginate_queryset(queryset, request, view)
+
+    def decode_cursor(self, request) -> Cursor | None:
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound as exc:  # DRF answers a bad cursor with a 404
+            raise InvalidCursor() from exc
+        if cursor is not None and cursor.position is not None:
+            self._check_position(cursor.position)
+        return cursor
+
+    def _check_position(self, position: str) -> None:
+        """The position goes into a WHERE on the ordering field: it must be a value of that
+        field, or the query fails (a date that is not a date, a NUL in text) with a 500."""
+        name = self.ordering[0].lstrip("-")  # DRF always makes it a tuple or list
+        if "\x00" in position:
+            raise InvalidCursor()
+        annotation = self._annotations.get(name)
+        if annotation is not None:
+            field = annotation.output_field
+        else:
+            try:
+                field = self._model._meta.get_field(name)
+            except FieldDoesNotExist:
+                return
+        try:
+            value = field.to_python(position)
+            field.run_validators(value)
+        except DjangoValidationError as exc:
+            raise InvalidCursor() from exc
+        offset = value.utcoffset() if isinstance(value, datetime) else None
+        if offset is not None and abs(offset) > MAX_UTC_OFFSET:  # PostgreSQL refuses these
+            raise InvalidCursor()
+
+
 class OrganizationScopedMixin:
     """Every queryset is limited to the caller's organizations: others' rows are a 404."""
 
@@ -74,6 +132,10 @@ class OrganizationScopedMixin:
     # Per-action needs where they differ from write_capability (e.g. {"test": ...}).
     action_capabilities: dict[str, Capability] = {}
     permission_classes = [OrganizationRolePermission]
+    # Every list pages the same way and refuses query parameters it does not know; a list
+    # that can be ordered adds catalog.api.params.StrictOrderingFilter.
+    pagination_class = StablePagination
+    filter_backends = [KnownParametersFilter, DjangoFilterBackend]
 
     @property
     def write_roles(self) -> tuple[str, ...]:
@@ -101,55 +163,6 @@ class OrganizationScopedMixin:
             for org, role in roles_of(self.request).items()
             if role_allows(role, self.write_capability)
         }
-
-
-class InvalidCursor(exceptions.ValidationError):
-    """A cursor we did not issue (tampered, truncated, or from another ordering): a 400."""
-
-    def __init__(self) -> None:
-        message = _("The cursor is invalid: use the next or previous link of a page.")
-        super().__init__({"detail": message, "cursor": [message]})
-
-
-class StablePagination(CursorPagination):
-    """Cursor paging (no OFFSET, no COUNT) with a bounded page size."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-    ordering = "-updated_at"
-
-    def paginate_queryset(self, queryset, request, view=None):
-        self._model = queryset.model  # decode_cursor checks the position against its field
-        return super().paginate_queryset(queryset, request, view)
-
-    def decode_cursor(self, request) -> Cursor | None:
-        try:
-            cursor = super().decode_cursor(request)
-        except exceptions.NotFound as exc:  # DRF answers a bad cursor with a 404
-            raise InvalidCursor() from exc
-        if cursor is not None and cursor.position is not None:
-            self._check_position(cursor.position)
-        return cursor
-
-    def _check_position(self, position: str) -> None:
-        """The position goes into a WHERE on the ordering field: it must be a value of that
-        field, or the query fails (a date that is not a date, a NUL in text) with a 500."""
-        name = self.ordering[0].lstrip("-")  # DRF always makes it a tuple or list
-        if "\x00" in position:
-            raise InvalidCursor()
-        try:
-            field = self._model._meta.get_field(name)
-        except FieldDoesNotExist:
-            return
-        try:
-            value = field.to_python(position)
-            field.run_validators(value)
-        except DjangoValidationError as exc:
-            raise InvalidCursor() from exc
-        offset = value.utcoffset() if isinstance(value, datetime) else None
-        if offset is not None and abs(offset) > MAX_UTC_OFFSET:  # PostgreSQL refuses these
-            raise InvalidCursor()
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

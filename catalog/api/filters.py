@@ -42,6 +42,8 @@ def _tier(queryset, field: str, value: str):
 
 class ProductFilterSet(filters.FilterSet):
     q = filters.CharFilter(method="filter_q", label=_("Full-text search (Bahasa Indonesia) or SKU"))
+    # DRF's conventional name: without it `?search=` was an unknown parameter.
+    search = filters.CharFilter(method="filter_q", label=_("The same as q"))
     status = filters.MultipleChoiceFilter(choices=MasterProduct.Status.choices)
     category = filters.CharFilter()
     subcategory = filters.CharFilter()
@@ -113,6 +115,10 @@ class ProductFilterSet(filters.FilterSet):
 
 
 class MappingFilterSet(filters.FilterSet):
+    q = filters.CharFilter(
+        method="filter_q", label=_("Listing id, platform SKU, product SKU or words of the title")
+    )
+    search = filters.CharFilter(method="filter_q", label=_("The same as q"))
     platform = filters.MultipleChoiceFilter(choices=Platform.choices)
     listing_status = filters.MultipleChoiceFilter(
         choices=PlatformMapping._meta.get_field("listing_status").choices
@@ -139,3 +145,15 @@ class MappingFilterSet(filters.FilterSet):
 
     def filter_tier(self, queryset, name, value):
         return _tier(queryset, "quality_score", value)
+
+    def filter_q(self, queryset, name, value):
+        term = value.strip()
+        if not term:
+            return queryset
+        return queryset.filter(
+            Q(platform_product_id=term)
+            | Q(platform_sku__iexact=term)
+            | Q(master_product__sku__iexact=term)
+            | Q(platform_title__icontains=term)
+            | Q(seo_title__icontains=term)
+        )

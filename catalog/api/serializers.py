@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -41,11 +43,63 @@ MAPPING_FIELDS = [
 ]
 
 
+HUNDRED = Decimal("100")
+# Every rate the API serves or takes is in percent ("20" = 20 %), as sellers write it.
+PERCENT_HELP = {
+    "fee_percentage": {"help_text": "Fees as a share of what the buyer pays, in percent."},
+    "margin_percentage": {
+        "help_text": "Profit over what the buyer pays, in percent (20.07 = 20.07 %)."
+    },
+    "match_confidence": {
+        "help_text": "Deprecated: the same confidence as a fraction (0.912); read "
+        "match_confidence_percent."
+    },
+}
+
+
+class FractionAsPercentField(serializers.DecimalField):
+    """A fraction stored 0..1 served in percent like every other rate: 0.912 -> "91.2"."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("read_only", True)
+        super().__init__(max_digits=4, decimal_places=1, **kwargs)
+
+    def to_representation(self, value):
+        return super().to_representation(Decimal(value) * HUNDRED)
+
+
+def _confidence_percent() -> FractionAsPercentField:
+    return FractionAsPercentField(
+        source="match_confidence",
+        allow_null=True,
+        help_text="How sure the automatic match was, in percent (91.2 = 91.2 %).",
+    )
+
+
+class BreakdownField(serializers.JSONField):
+    """The stored price breakdown with its margin in percent: rows priced before the
+    breakdown carried margin_percentage hold only the fraction `margin`."""
+
+    def to_representation(self, value):
+        breakdown = dict(value or {})
+        margin = breakdown.pop("margin", None)
+        if "margin_percentage" not in breakdown and breakdown:
+            breakdown["margin_percentage"] = (
+                None
+                if margin in (None, "")
+                else str((Decimal(str(margin)) * HUNDRED).quantize(Decimal("0.01")))
+            )
+        return super().to_representation(breakdown)
+
+
 class ProductMappingSerializer(serializers.ModelSerializer):
+    match_confidence_percent = _confidence_percent()
+
     class Meta:
         model = PlatformMapping
-        fields = MAPPING_FIELDS
-        read_only_fields = MAPPING_FIELDS
+        fields = [*MAPPING_FIELDS, "match_confidence_percent"]
+        read_only_fields = fields
+        extra_kwargs = PERCENT_HELP
 
 
 class CallerOrganizationField(serializers.PrimaryKeyRelatedField):
@@ -181,11 +235,19 @@ class ProductSerializer(serializers.ModelSerializer):
 
 class MappingSerializer(serializers.ModelSerializer):
     master_product_sku = serializers.CharField(source="master_product.sku", read_only=True)
+    match_confidence_percent = _confidence_percent()
+    price_breakdown = BreakdownField(
+        read_only=True,
+        help_text="The fees behind platform_price; its rates (fee_percentage, "
+        "margin_percentage) in percent.",
+    )
 
     class Meta:
         model = PlatformMapping
+        extra_kwargs = PERCENT_HELP
         fields = [
             *MAPPING_FIELDS,
+            "match_confidence_percent",
             "organization",
             "master_product",
             "master_product_sku",

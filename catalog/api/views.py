@@ -6,12 +6,12 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.api.base import OrganizationScopedMixin, StablePagination, bad_request
+from catalog.api.base import OrganizationScopedMixin, bad_request
 from catalog.api.filters import MappingFilterSet, ProductFilterSet
+from catalog.api.params import StrictOrderingFilter
 from catalog.api.serializers import (
     MAPPING_FIELDS,
     MappingSerializer,
@@ -24,6 +24,7 @@ from catalog.models import MasterProduct, PlatformMapping
 from catalog.roles import Capability
 from catalog.selectors import common_findings, tier_counts
 from catalog.services import (
+    MappingNotConfirmable,
     mapping_confirm,
     mapping_reject,
     mapping_relink,
@@ -38,8 +39,7 @@ class ProductViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
 
     serializer_class = ProductSerializer
     filterset_class = ProductFilterSet
-    pagination_class = StablePagination
-    filter_backends = [*viewsets.ModelViewSet.filter_backends, OrderingFilter]
+    filter_backends = [*OrganizationScopedMixin.filter_backends, StrictOrderingFilter]
     ordering_fields = ["updated_at", "created_at", "sku", "name", "base_price", "quality_score"]
     lookup_value_regex = "[0-9a-f-]{36}"
 
@@ -94,8 +94,7 @@ class MappingViewSet(
     serializer_class = MappingSerializer
     write_capability = Capability.REVIEW_MATCHES  # confirm, reject, split, relink
     filterset_class = MappingFilterSet
-    pagination_class = StablePagination
-    filter_backends = [*viewsets.GenericViewSet.filter_backends, OrderingFilter]
+    filter_backends = [*OrganizationScopedMixin.filter_backends, StrictOrderingFilter]
     ordering_fields = ["updated_at", "platform_price", "match_confidence", "quality_score"]
 
     def get_queryset(self):
@@ -105,10 +104,18 @@ class MappingViewSet(
             )
         )
 
-    @extend_schema(request=None, responses=MappingSerializer)
+    @extend_schema(
+        request=None,
+        responses=MappingSerializer,
+        description="Agree with the suggested match. A listing kept apart on a product of its "
+        "own (its SKU is also on another product) has none: 400, relink or split it instead.",
+    )
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        mapping = mapping_confirm(mapping=self.get_object())
+        try:
+            mapping = mapping_confirm(mapping=self.get_object())
+        except MappingNotConfirmable as error:
+            return bad_request(str(error))
         return Response(self.get_serializer(mapping).data)
 
     @extend_schema(request=None, responses=MappingSerializer)

@@ -7,7 +7,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from catalog.api.base import OrganizationScopedMixin, StablePagination, bad_request, roles_of
+from catalog.api.base import OrganizationScopedMixin, bad_request, roles_of
 from catalog.roles import Capability, role_allows
 from imports.api.serializers import (
     ConnectionSerializer,
@@ -15,6 +15,7 @@ from imports.api.serializers import (
     ImportStartSerializer,
 )
 from imports.clients.errors import MarketplaceError
+from imports.explain import connection_test_failure_message
 from imports.models import ChannelConnection, ImportJob
 from imports.services import ImportRefused, connection_test, import_job_cancel, import_job_start
 
@@ -25,6 +26,8 @@ class ConnectionViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
+    """Shop connections, without secrets; paged by cursor like every list."""
+
     serializer_class = ConnectionSerializer
     write_capability = Capability.MANAGE_CONNECTIONS
     action_capabilities = {"test": Capability.TEST_CONNECTIONS}
@@ -39,14 +42,16 @@ class ConnectionViewSet(
         try:
             result = connection_test(connection=connection)
         except MarketplaceError as error:
-            # The API's one error body (plus "ok"): the marketplace's answer is the message.
+            # The API's one error body (plus "ok"): what failed, in words.
             return Response(
                 {
                     "ok": False,
                     "error": {
                         "status": 502,
                         "code": "marketplace_error",
-                        "message": str(error),
+                        "message": connection_test_failure_message(
+                            error, platform=connection.platform
+                        ),
                         "fields": {},
                     },
                 },
@@ -63,7 +68,6 @@ class ImportJobViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ImportJobSerializer
-    pagination_class = StablePagination
     write_capability = Capability.RUN_IMPORTS  # start and cancel
 
     def get_queryset(self):

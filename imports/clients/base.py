@@ -14,7 +14,15 @@ from urllib.parse import urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from imports.clients.errors import ErrorType, MarketplaceError
+from imports.clients.errors import (
+    CONNECT_TIMEOUT,
+    DROPPED,
+    READ_TIMEOUT,
+    REFUSED,
+    UNKNOWN_HOST,
+    ErrorType,
+    MarketplaceError,
+)
 from imports.clients.ratelimit import RateLimiter
 from imports.clients.redaction import RedactingFilter
 from imports.clients.retry import RetryPolicy
@@ -58,6 +66,16 @@ class ApiCall:
 # when the call is not idempotent, like spending a single-use refresh token).
 NOT_SENT = "not_sent"
 HOST_NOT_ALLOWED = "host_not_allowed"
+
+
+def _failure_reason(exc: Exception, sent: bool) -> str:
+    """Refused, unknown host or dropped: urllib3 only says so in the wrapped error's text."""
+    if sent:
+        return DROPPED
+    text = repr(exc)
+    if "NameResolutionError" in text or "Name or service not known" in text:
+        return UNKNOWN_HOST
+    return REFUSED
 
 
 def _retry_after(response: requests.Response) -> float | None:
@@ -209,12 +227,16 @@ class MarketplaceClient:
             )
             body = response.content  # read inside the try: a cut body fails here
         except requests.ConnectTimeout as exc:
-            raise self._transport_error(endpoint, "could not connect", exc, sent=False) from exc
+            raise self._transport_error(
+                endpoint, "could not connect", exc, sent=False, reason=CONNECT_TIMEOUT
+            ) from exc
         except requests.Timeout as exc:
-            raise self._transport_error(endpoint, "timed out", exc) from exc
+            raise self._transport_error(endpoint, "timed out", exc, reason=READ_TIMEOUT) from exc
         except (requests.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
             sent = "NewConnectionError" not in repr(exc)  # refused: the request never left
-            raise self._transport_error(endpoint, "connection failed", exc, sent=sent) from exc
+            raise self._transport_error(
+                endpoint, "connection failed", exc, sent=sent, reason=_failure_reason(exc, sent)
+            ) from exc
         elapsed = time.perf_counter() - started
         try:
             payload = json.loads(body)
@@ -255,7 +277,7 @@ class MarketplaceClient:
         return payload
 
     def _transport_error(
-        self, endpoint: str, what: str, exc: Exception, sent: bool = True
+        self, endpoint: str, what: str, exc: Exception, sent: bool = True, reason: str = ""
     ) -> MarketplaceError:
         return MarketplaceError(
             f"{endpoint}: {what} ({type(exc).__name__})",
@@ -263,6 +285,7 @@ class MarketplaceClient:
             retryable=True,
             platform=self.platform,
             code="" if sent else NOT_SENT,
+            reason=reason,
         )
 
     def status_error(

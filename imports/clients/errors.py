@@ -21,12 +21,26 @@ class ErrorType(StrEnum):
     VALIDATION_ERROR = "validation_error"
 
 
+# What a transport failure was: the host refused the connection, its name did not resolve, no
+# connection opened in time, no answer came in time, or the connection closed without one.
+REFUSED, UNKNOWN_HOST, CONNECT_TIMEOUT, READ_TIMEOUT, DROPPED = (
+    "refused",
+    "unknown_host",
+    "connect_timeout",
+    "read_timeout",
+    "dropped",
+)
+TRANSPORT_REASONS = (REFUSED, UNKNOWN_HOST, CONNECT_TIMEOUT, READ_TIMEOUT, DROPPED)
+
+
 class MarketplaceError(Exception):
     """A failed marketplace call, classified.
 
     `retryable`: the same call may succeed later (backoff and retry).
     `token_problem`: the access token is expired or invalid (refresh once, then repeat).
     `reauthorize`: the seller has to authorize the app again; no retry helps.
+    `reason`: for transport failures, what happened on the wire (one of TRANSPORT_REASONS),
+    so a sentence for a seller can be written without parsing the message.
     """
 
     def __init__(
@@ -43,6 +57,7 @@ class MarketplaceError(Exception):
         token_problem: bool = False,
         reauthorize: bool = False,
         not_found: bool = False,
+        reason: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -56,6 +71,7 @@ class MarketplaceError(Exception):
         self.token_problem = token_problem
         self.reauthorize = reauthorize
         self.not_found = not_found
+        self.reason = reason
 
     def __str__(self) -> str:
         where = f"{self.platform} " if self.platform else ""

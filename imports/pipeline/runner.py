@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from catalog.models import Platform
 from catalog.populate import CatalogSession, PopulateReport
@@ -26,6 +27,7 @@ from imports.clients.errors import ErrorType, MarketplaceError
 from imports.clients.shopee import ShopeeClient
 from imports.clients.tiktok import TikTokShopClient
 from imports.connections import REAUTHORIZE_SENTENCE, client_for
+from imports.local_time import local_datetime_text
 from imports.models import ChannelConnection, ImportJob, ImportJobEvent
 from imports.pipeline.analyse import CoverageCounter
 from imports.pipeline.calls import CallCounter
@@ -45,6 +47,8 @@ from imports.pipeline.joblog import (
     fetch_failures_log,
     job_log,
     record_errors_log,
+    run_started_log,
+    run_summary,
 )
 from imports.pipeline.lock import job_lock
 from imports.pipeline.memory import MemoryLimitExceeded, memory_check
@@ -151,7 +155,7 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
                 self._stream()
                 self._conclude()
             except (JobCancelled, RetryCancelled):
-                self._finish(ImportJob.Status.CANCELLED, "cancelled on request")
+                self._finish(ImportJob.Status.CANCELLED, [gettext_noop("Cancelled on request.")])
             except JobLockLost:
                 logger.warning("import job %s: lock lost with the database connection", job.pk)
             except (MemoryLimitExceeded, PagingStuck) as error:
@@ -178,7 +182,7 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
                     if job.failed_count or job.retry_ids
                     else ImportJob.Status.SUCCEEDED
                 )
-                self._finish(status, self._summary())
+                self._finish(status, *run_summary(self.job))
         return job
 
     def _start(self) -> None:
@@ -200,20 +204,7 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
                 "updated_at",
             ]
         )
-        if resumed:
-            job_log(
-                job,
-                f"Resuming from checkpoint (window {job.checkpoint.get('window', 0) + 1}"
-                f" of {len(job.checkpoint.get('windows', []))}).",
-            )
-        else:
-            mode = "incremental" if job.mode == ImportJob.Mode.INCREMENTAL else "full"
-            since = (
-                f" of changes since {job.updated_since:%Y-%m-%d %H:%M}"
-                if (job.updated_since)
-                else ""
-            )
-            job_log(job, f"Started {mode} import{since}" + (" (dry run)" if job.dry_run else ""))
+        run_started_log(job, resumed=resumed)
         self.progress(job)
 
     def _plan(self) -> None:
@@ -247,7 +238,11 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
                 "updated_at",
             ]
         )
-        job_log(job, f"Planned {len(windows)} update-time window(s), {job.total} listing(s).")
+        job_log(
+            job,
+            gettext_noop("Planned %(windows)s update-time window(s), %(total)s listing(s)."),
+            params={"windows": len(windows), "total": job.total},
+        )
         leftovers_take_over(job)
 
     def _stream(self) -> None:
@@ -334,9 +329,12 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
         job.save(update_fields=["checkpoint", "api_calls", "updated_at"])
         job_log(
             job,
-            f"The platform stopped paging after {reached} results: window split into "
-            f"{len(smaller)}.",
+            gettext_noop(
+                "The platform stopped paging after %(reached)s results: window split into "
+                "%(parts)s."
+            ),
             ImportJobEvent.Level.WARNING,
+            params={"reached": reached, "parts": len(smaller)},
         )
 
     def _commit_page(self, page: Page, retried: list[str] | None = None) -> None:
@@ -402,23 +400,9 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
         return ImportJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
 
     # --- endings ----------------------------------------------------------------------------
-    def _summary(self) -> str:
-        job = self.job
-        verb = "would store" if job.dry_run else "stored"
-        summary = (
-            f"Listed {job.listed_count}, fetched {job.fetched_count}, {verb} "
-            f"{job.stored_count}, failed {job.failed_count} in {job.api_calls} API calls."
-        )
-        if job.retried_count:
-            summary += f" Retried {job.retried_count}, recovered {job.recovered_count}."
-        if job.retry_ids:
-            summary += (
-                f" {len(job.retry_ids)} listing(s) could not be read for now: Resume, or the"
-                " shop's next import, fetches them again."
-            )
-        return summary
-
-    def _finish(self, status: str, message: str) -> None:
+    def _finish(
+        self, status: str, sentences: list[str], params: dict[str, int] | None = None
+    ) -> None:
         job = self.job
         job.status = status
         job.finished_at = timezone.now()
@@ -432,7 +416,7 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
             if status == ImportJob.Status.SUCCEEDED
             else ImportJobEvent.Level.WARNING
         )
-        job_log(job, message, level)
+        job_log(job, sentences, level, params=params or {})
         if status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.PARTIALLY_FAILED):
             ChannelConnection.objects.filter(pk=job.connection_id).update(last_error="")
         self.progress(job)
@@ -466,13 +450,25 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
                 "updated_at",
             ]
         )
-        job_log(job, f"Failed: {message}", ImportJobEvent.Level.ERROR, error_type=str(error_type))
+        job_log(
+            job,
+            gettext_noop("Failed: %(message)s"),
+            ImportJobEvent.Level.ERROR,
+            params={"message": message},
+            error_type=str(error_type),
+        )
         if job.auto_resume_at:
             job_log(
                 job,
-                f"A passing failure: the import resumes by itself after "
-                f"{timezone.localtime(job.auto_resume_at):%H:%M:%S} (run {job.attempts + 1} of "
-                f"at most {settings.IMPORT_AUTO_RESUME_ATTEMPTS}).",
+                gettext_noop(
+                    "A passing failure: the import resumes by itself after %(at)s "
+                    "(run %(run)s of at most %(runs)s)."
+                ),
+                params={
+                    "at": local_datetime_text(job.auto_resume_at, seconds=True),
+                    "run": job.attempts + 1,
+                    "runs": settings.IMPORT_AUTO_RESUME_ATTEMPTS,
+                },
             )
         update: dict[str, Any] = {"last_error": message[:2000]}
         if reauthorize:

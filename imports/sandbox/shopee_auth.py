@@ -49,8 +49,11 @@ class ShopeeAuthMixin:
             "partner_id": self.partner_id,
             "partner_key": self.partner_key,
             "shop_id": self.shop_id,
+            "shop_name": self.shop_name,
             "access_token": access,
             "refresh_token": refresh,
+            # Seconds the access token lives, as Shopee's token endpoints say it (expire_in).
+            "expire_in": int(self.access_lifetime),
         }
 
     # --- verification like the real gateway --------------------------------------------------

@@ -53,6 +53,7 @@ class TikTokAuthMixin:
             "service_id": self.service_id,
             "shop_id": self.shop_id,
             "shop_cipher": self.shop_cipher,
+            "shop_name": self.shop_name,
             "access_token": access,
             "access_token_expire_in": int(access_expiry),
             "refresh_token": refresh,

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from catalog.api.base import OrganizationScopedMixin, roles_of
 from catalog.models import Platform
 from catalog.roles import Capability
+from pricing.calculator import Breakdown
 from pricing.models import CategoryGroup, SellerTier
 from pricing.services import price_quote
 
@@ -23,14 +24,27 @@ PERCENT = {
     "decimal_places": 3,
     "min_value": Decimal("0"),
     "max_value": Decimal("99.999"),
+    "help_text": _("In percent: 10 for 10%."),
 }
 
 
-def _amount(name: str, value: object) -> object:
-    """Money as strings with 2 decimals, like every amount in this API; the margin as is."""
+def _amount(value: object) -> object:
+    """Money as strings with 2 decimals, like every amount in this API."""
     if not isinstance(value, Decimal):
         return value
-    return str(value) if name == "margin" else str(value.quantize(Decimal("0.01")))
+    return str(value.quantize(Decimal("0.01")))
+
+
+def breakdown_body(breakdown: Breakdown) -> dict[str, object]:
+    """The amounts, and the rates in percent only: the calculator's fraction `margin`
+    (0.2007) beside a target_margin of "20" read as a 0.2 % margin."""
+    amounts = {k: _amount(v) for k, v in breakdown.__dict__.items() if k != "margin"}
+    margin = breakdown.margin_percentage
+    return {
+        **amounts,
+        "fee_percentage": str(breakdown.fee_percentage),
+        "margin_percentage": None if margin is None else str(margin),
+    }
 
 
 class QuoteRequestSerializer(serializers.Serializer):
@@ -45,6 +59,10 @@ class QuoteRequestSerializer(serializers.Serializer):
         decimal_places=3,
         min_value=Decimal("-100"),
         max_value=Decimal("99.999"),
+        help_text=_(
+            "Profit over what the buyer pays, in percent: 20 for 20%. A value between 0 "
+            "and 1 is refused, as it reads like a fraction."
+        ),
     )
     seller_tier = serializers.ChoiceField(choices=SellerTier.choices, default="regular")
     category_group = serializers.ChoiceField(
@@ -58,6 +76,15 @@ class QuoteRequestSerializer(serializers.Serializer):
     pph22 = serializers.BooleanField(default=True)
     on = serializers.DateField(required=False)
 
+    def validate_target_margin(self, value: Decimal) -> Decimal:
+        # Every rate of this API is in percent; 0.2 is almost surely 20 % meant as a fraction,
+        # and quoting a 0.2 % margin instead would quietly under-price.
+        if Decimal("0") < value < Decimal("1"):
+            raise serializers.ValidationError(
+                _("Use percent, e.g. 20 for 20%: a value between 0 and 1 looks like a fraction.")
+            )
+        return value
+
     def validate(self, attrs):
         if attrs.get("price") is None and (
             attrs.get("cost") is None or attrs.get("target_margin") is None
@@ -69,7 +96,14 @@ class QuoteRequestSerializer(serializers.Serializer):
 class QuoteView(OrganizationScopedMixin, APIView):
     write_capability = Capability.QUOTE_PRICES  # a POST that computes and writes nothing
 
-    @extend_schema(request=QuoteRequestSerializer, responses={200: dict})
+    @extend_schema(
+        request=QuoteRequestSerializer,
+        responses={200: dict},
+        description="Quotes per platform: {platform: {fee_rule, fee_rule_source, error, "
+        "breakdown}}. The breakdown's amounts are rupiah strings; its rates, like every "
+        "rate of this API (target_margin, discount_percent, ...), are in percent: "
+        "margin_percentage 20.07 is 20.07 %.",
+    )
     def post(self, request):
         body = QuoteRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -99,16 +133,6 @@ class QuoteView(OrganizationScopedMixin, APIView):
                 "fee_rule": str(quote.rule) if quote.rule else None,
                 "fee_rule_source": quote.rule.source if quote.rule else None,
                 "error": quote.error or None,
-                "breakdown": None
-                if breakdown is None
-                else {
-                    **{k: _amount(k, v) for k, v in breakdown.__dict__.items()},
-                    "fee_percentage": str(breakdown.fee_percentage),
-                    "margin_percentage": (
-                        str(breakdown.margin_percentage)
-                        if breakdown.margin_percentage is not None
-                        else None
-                    ),
-                },
+                "breakdown": None if breakdown is None else breakdown_body(breakdown),
             }
         return Response({"quotes": quotes})

@@ -265,3 +265,7 @@ def test_a_failing_marketplace_is_a_502_with_the_error_body(
     response = owner_api.post(f"/api/v1/connections/{connection.pk}/test/")
     assert error_of(response, 502, "marketplace_error")
     assert response.json()["ok"] is False
+    # In words, as in the admin (issue #19): no error type or exception name.
+    message = response.json()["error"]["message"]
+    assert "could not be reached" in message and "Nothing was changed." in message
+    assert "api_connection_error" not in message and "Error)" not in message

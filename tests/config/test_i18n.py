@@ -183,3 +183,53 @@ def test_the_admin_speaks_indonesian_and_english_on_request(merchandiser_client,
     assert response.status_code == 302
     page = client.get(products, HTTP_ACCEPT_LANGUAGE="id").content.decode()
     assert "Recalculate platform prices" in page and "Hitung ulang" not in page
+
+
+# Phrases that read badly in the Indonesian admin (issue #19): Django's and third-party apps'
+# stock Indonesian, and our verbose names dropped into Django's sentences.
+AWKWARD_INDONESIAN = (
+    "untuk diubah",  # "Pilih kecocokan untuk ditinjau untuk diubah"
+    "untuk melihat",
+    "Berdasarkan Created",
+    "Berdasarkan tercantum di",
+    "Berdasarkan punya",
+    "Berdasarkan Cluster",
+    "Galat",
+    "galat",
+    "dibawah",
+    ">Inggris<",
+    ">Buka<",
+    "checkpoint-nya",
+    "Id toko",
+)
+
+
+@pytest.mark.django_db
+def test_every_admin_list_reads_naturally_in_indonesian(admin_client):
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        page = admin_client.get(url, HTTP_ACCEPT_LANGUAGE="id").content.decode()
+        assert 'lang="id"' in page, url
+        found = [phrase for phrase in AWKWARD_INDONESIAN if phrase in page]
+        assert not found, f"{url}: {found}"
+        assert ">English</option>" in page  # each language named in its own language
+    connection_form = admin_client.get(
+        reverse("admin:imports_channelconnection_add"), HTTP_ACCEPT_LANGUAGE="id"
+    ).content.decode()
+    for label in ("ID partner", "Kunci aplikasi", "Rahasia aplikasi", "ID toko", "Alamat API"):
+        assert label in connection_form
+    assert not [phrase for phrase in AWKWARD_INDONESIAN if phrase in connection_form]
+
+
+@pytest.mark.django_db
+def test_the_indonesian_login_error_names_the_username_once(client, merchandiser):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": merchandiser.username, "password": "not-the-password"},
+        HTTP_ACCEPT_LANGUAGE="id",
+    )
+    page = response.content.decode()
+    assert "Masukkan nama pengguna dan sandi yang benar untuk akun staf." in page
+    assert "nama pengguna nama pengguna" not in page
