@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from catalog.admin_base import ReadOnlyScopedAdmin, pretty_json, role_action
 from catalog.roles import Capability
 from catalog.shop_skus import placeholder_skus_html
+from catalog.templatetags.percent import format_percent
 from imports.explain import job_failure_explanation
 from imports.local_time import local_datetime_text
 from imports.models import ImportJob, ImportJobEvent
@@ -132,7 +133,8 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
         ),
         (_("Fetching"), {"fields": FETCHING_FIELDS}),
         (_("Building the catalog"), {"fields": BUILDING_FIELDS}),
-        (_("Field coverage"), {"fields": ("coverage_report",)}),
+        # Collapsed: a long table (one row per payload field) for whoever debugs a mapping.
+        (_("Field coverage"), {"classes": ("collapse",), "fields": ("coverage_report",)}),
         (_("Where the time went"), {"classes": ("collapse",), "fields": ("timing_report",)}),
         (
             _("Run"),
@@ -226,11 +228,11 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
             _("Examples"),
             format_html_join(
                 "",
-                "<tr><td><code>{}</code></td><td>{}%</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 (
                     (
                         path,
-                        entry["coverage"],
+                        format_percent(entry["coverage"], places=1),
                         entry["empty"],
                         ", ".join(f"{k} {v}" for k, v in entry["types"].items())
                         + (" ⚠" if entry.get("odd_types") else ""),
