@@ -20,9 +20,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.models import Organization
+from catalog.models import MasterProduct, Organization
 from catalog.roles import Capability, roles_for, who_may
-from catalog.selectors import organizations_for_user, roles_by_organization
+from catalog.selectors import (
+    organization_ids_for_user,
+    organizations_for_user,
+    roles_by_organization,
+)
 
 
 def planner_row_estimate(queryset: QuerySet) -> int:
@@ -194,8 +198,15 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
         )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # An organization, or a product, is offered only where the user may write.
         if db_field.remote_field.model is Organization:
             kwargs["queryset"] = organizations_for_user(user=request.user, roles=self.write_roles)
+        elif db_field.remote_field.model is MasterProduct and not request.user.is_superuser:
+            kwargs["queryset"] = MasterProduct.objects.filter(
+                organization_id__in=organization_ids_for_user(
+                    user=request.user, roles=self.write_roles
+                )
+            )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_list_filter(self, request: HttpRequest):

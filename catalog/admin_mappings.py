@@ -14,10 +14,9 @@ from catalog.admin_base import OrganizationScopedAdmin, pretty_json, role_action
 from catalog.admin_quality import regenerate_seo_action
 from catalog.admin_shared import MarginFilter, QualityTierFilter, recalculate_prices_action
 from catalog.findings import findings_html
-from catalog.models import MasterProduct, PlatformMapping
+from catalog.models import PlatformMapping
 from catalog.money import format_rupiah
 from catalog.roles import Capability
-from catalog.selectors import organization_ids_for_user
 from catalog.templatetags.percent import CONFIDENCE_PLACES, format_percent
 
 
@@ -93,15 +92,6 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).defer("platform_data")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "master_product" and not request.user.is_superuser:
-            kwargs["queryset"] = MasterProduct.objects.filter(
-                organization_id__in=organization_ids_for_user(
-                    user=request.user, roles=self.write_roles
-                )
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         obj.organization_id = obj.master_product.organization_id

@@ -416,17 +416,6 @@ class MatchReviewAdmin(OrganizationScopedAdmin):
         except ValueError as error:
             self.message_user(request, str(error), messages.ERROR)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "master_product" and not request.user.is_superuser:
-            from catalog.selectors import organization_ids_for_user
-
-            kwargs["queryset"] = MasterProduct.objects.filter(
-                organization_id__in=organization_ids_for_user(
-                    user=request.user, roles=self.write_roles
-                )
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
     def change_view(self, request, object_id, form_url="", extra_context=None):
         mapping = get_object_or_404(
             PlatformMapping.objects.select_related("master_product"),

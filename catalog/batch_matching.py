@@ -24,6 +24,17 @@ Review = PlatformMapping.ReviewStatus
 Reason = PlatformMapping.ReviewReason
 
 
+def rival_confidence(rival: MasterProduct, record: dict[str, Any]) -> Decimal:
+    """How well a listing's record matches the product its SKU is already on."""
+    return match_confidence(
+        title=compare_titles(title_key(rival.name), title_key(record["name"])),
+        price_a=rival.base_price,
+        price_b=record["base_price"],
+        weight_a=rival.weight_kg,
+        weight_b=record.get("weight_kg"),
+    )
+
+
 class NewListingMatching:
     """The matching half of `catalog.populate.BatchBuilder` (which provides the state)."""
 
@@ -174,13 +185,7 @@ class NewListingMatching:
             rival = placed.get(listing_id)
             if rival is None or rival.pk == mapping.master_product_id or mapping.match_candidates:
                 continue
-            confidence = match_confidence(
-                title=compare_titles(title_key(rival.name), title_key(record["name"])),
-                price_a=rival.base_price,
-                price_b=record["base_price"],
-                weight_a=rival.weight_kg,
-                weight_b=record.get("weight_kg"),
-            )
+            confidence = rival_confidence(rival, record)
             mapping.match_candidates = [Candidate(rival, confidence).as_dict()]
 
     def _match_by_title(self, platform: str, shop: str, items: list) -> None:
@@ -317,13 +322,7 @@ class NewListingMatching:
                 reason = Reason.DUPLICATE_SKU
             issues.append(Issue("sku", problem, sku, "warning"))
             if rival is not None:
-                confidence = match_confidence(
-                    title=compare_titles(title_key(rival.name), title_key(record["name"])),
-                    price_a=rival.base_price,
-                    price_b=record["base_price"],
-                    weight_a=rival.weight_kg,
-                    weight_b=record.get("weight_kg"),
-                )
+                confidence = rival_confidence(rival, record)
                 candidates = [Candidate(rival, confidence, conflict).as_dict()]
             sku = f"{sku}-{record['platform_product_id']}"
             normalized = normalize_sku(sku, self.rules)
