@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from catalog.admin_products import MasterProductAdmin, PlatformMappingInline
 from catalog.admin_shared import (
-    QUALITY_TIERS,
     HasMappingsFilter,
     MarginFilter,
     PlatformListFilter,
@@ -36,7 +35,6 @@ from catalog.admin_organizations import (
 from catalog.admin_review import MatchReviewAdmin
 
 __all__ = [
-    "QUALITY_TIERS",
     "HasMappingsFilter",
     "MarginFilter",
     "MasterProductAdmin",

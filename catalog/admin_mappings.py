@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -10,14 +9,17 @@ from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin_base import OrganizationScopedAdmin, pretty_json, role_action
 from catalog.admin_quality import regenerate_seo_action
 from catalog.admin_shared import MarginFilter, QualityTierFilter, recalculate_prices_action
 from catalog.findings import findings_html
 from catalog.models import PlatformMapping
-from catalog.money import format_rupiah
-from catalog.roles import Capability
-from catalog.templatetags.percent import CONFIDENCE_PLACES, format_percent
+from core.admin_base import OrganizationScopedAdmin, pretty_json, role_action
+from core.money import format_rupiah
+from core.roles import Capability
+from core.templatetags.percent import CONFIDENCE_PLACES, format_percent
+from pricing.calculator import margin_flag
+from pricing.models import default_thin_margin_percent
+from pricing.selectors import thin_margin_percent_of
 
 
 @admin.register(PlatformMapping)
@@ -91,7 +93,13 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
         return findings_html(obj.quality_issues) if obj.quality_issues else "—"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).defer("platform_data")
+        # Each row's thin-margin threshold (its organization's profile), as the filter uses it.
+        return (
+            super()
+            .get_queryset(request)
+            .defer("platform_data")
+            .annotate(thin_below=thin_margin_percent_of())
+        )
 
     def save_model(self, request, obj, form, change):
         obj.organization_id = obj.master_product.organization_id
@@ -109,12 +117,11 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
     def margin(self, obj: PlatformMapping) -> str:
         if obj.margin_percentage is None:
             return "—"
-        thin = settings.PRICING_THIN_MARGIN_PERCENT
-        colour = (
-            "#ba2121"
-            if obj.margin_percentage < 0
-            else ("#b8860b" if obj.margin_percentage < thin else "inherit")
+        thin = getattr(obj, "thin_below", None)
+        flag = margin_flag(
+            obj.margin_percentage, default_thin_margin_percent() if thin is None else thin
         )
+        colour = {"negative": "#ba2121", "thin": "#b8860b"}.get(flag, "inherit")
         return format_html(
             '<span style="color:{}">{}</span>', colour, format_percent(obj.margin_percentage)
         )

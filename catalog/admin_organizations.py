@@ -16,13 +16,15 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin_base import OrganizationScopedAdmin
 from catalog.admin_rematch import rematch_catalog_action
 from catalog.matching import normalize_sku
-from catalog.models import Membership, Organization, SkuRule
-from catalog.roles import Capability, roles_for
-from catalog.selectors import Role, organizations_for_user, sku_rules_for
+from catalog.models import SkuRule
+from catalog.selectors import sku_rules_for
 from catalog.services import sku_rules_apply
+from core.admin_base import OrganizationScopedAdmin
+from core.models import Membership, Organization
+from core.roles import Capability, roles_for
+from core.selectors import Role, organizations_for_user
 
 MEMBER_CHOICES_PER_PAGE = 20
 
@@ -43,7 +45,7 @@ class MemberAutocomplete(AutocompleteSelect):
     """The admin's autocomplete widget, asking OrganizationAdmin's own view (usernames only)
     instead of the User admin (which owners may not see)."""
 
-    url_name = "%s:catalog_organization_member_autocomplete"
+    url_name = "%s:core_organization_member_autocomplete"
 
 
 class MembershipFormSet(forms.BaseInlineFormSet):
@@ -135,7 +137,7 @@ class OrganizationAdmin(OrganizationScopedAdmin):
             path(
                 "member-autocomplete/",
                 self.admin_site.admin_view(self.member_autocomplete_view),
-                name="catalog_organization_member_autocomplete",
+                name="core_organization_member_autocomplete",
             ),
             *super().get_urls(),
         ]

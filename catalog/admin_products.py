@@ -18,7 +18,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.admin_base import OrganizationScopedAdmin, role_action
 from catalog.admin_quality import quality_dashboard_view, regenerate_seo_action
 from catalog.admin_shared import (
     HasMappingsFilter,
@@ -29,11 +28,12 @@ from catalog.admin_shared import (
 from catalog.findings import findings_html
 from catalog.forms import MasterProductAdminForm
 from catalog.models import SEARCH_CONFIG, MasterProduct, PlatformMapping
-from catalog.money import format_rupiah
-from catalog.roles import Capability
 from catalog.selectors import product_platform_differences
 from catalog.services import product_save_edit, products_set_status
-from catalog.templatetags.percent import fraction_percent
+from core.admin_base import OrganizationScopedAdmin, role_action
+from core.money import format_rupiah
+from core.roles import Capability
+from core.templatetags.percent import fraction_percent
 
 
 def _money_or_value(field: str, value: Any) -> Any:

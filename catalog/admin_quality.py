@@ -12,11 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.findings import finding_text
-from catalog.models import MasterProduct, Platform, PlatformMapping
+from catalog.listing_seo import mappings_seo_apply
+from catalog.models import MasterProduct, PlatformMapping
 from catalog.quality import FAIR, GOOD
-from catalog.selectors import common_findings, organization_ids_for_user, tier_counts
-from catalog.templatetags.percent import CONFIDENCE_PLACES, format_percent
-from seo.services import mappings_seo_apply
+from catalog.selectors import common_findings, tier_counts
+from core.platforms import Platform
+from core.selectors import organization_ids_for_user
+from core.templatetags.percent import CONFIDENCE_PLACES, format_percent
 
 TIER_COLOURS = {"good": "#3a7d44", "fair": "#c9a227", "poor": "#ba2121", "unscored": "#999"}
 TIER_LABELS = {

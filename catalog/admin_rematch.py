@@ -12,10 +12,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.admin_base import role_action
-from catalog.models import Organization
 from catalog.rematch import KINDS, RematchReport, catalog_rematch
-from catalog.roles import Capability
+from core.admin_base import role_action
+from core.models import Organization
+from core.roles import Capability
 
 SHOWN_PER_KIND = 20
 

@@ -17,10 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.admin_base import OrganizationScopedAdmin, role_action
 from catalog.models import MasterProduct, PlatformMapping
-from catalog.money import format_rupiah
-from catalog.roles import Capability
 from catalog.selectors import kept_apart_conflicts
 from catalog.services import (
     MappingNotConfirmable,
@@ -33,7 +30,10 @@ from catalog.services import (
     mappings_confirm_above,
     mappings_split_for_bulk_confirm,
 )
-from catalog.templatetags.percent import fraction_percent
+from core.admin_base import OrganizationScopedAdmin, role_action
+from core.money import format_rupiah
+from core.roles import Capability
+from core.templatetags.percent import fraction_percent
 
 
 def _localized(value: object) -> str:

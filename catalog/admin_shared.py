@@ -3,22 +3,25 @@ recalculation action (a preview first, then the write)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import Platform, PlatformMapping
-from catalog.selectors import product_has_mappings, product_listed_on
-from pricing.services import mapping_prices_recalculate
+from catalog.listing_prices import mapping_prices_recalculate, mappings_by_margin
+from catalog.models import PlatformMapping
+from catalog.quality import tier_range_text
+from catalog.selectors import product_has_mappings, product_listed_on, quality_tier_q
+from core.platforms import Platform
+from core.selectors import organization_ids_for_user
+from core.templatetags.percent import format_percent
+from pricing.selectors import thin_margin_percents
 
-QUALITY_TIERS = {
-    "good": (85, 100),
-    "fair": (60, 84),
-    "poor": (0, 59),
-}
+# The tiers are catalog.quality's; these are only their names ("Good", "Fair", "Poor").
+QUALITY_TIERS = {"good": "Good", "fair": "Fair", "poor": "Poor"}
+MARGINS = ("negative", "thin", "healthy", "unknown")
 
 
 class PlatformListFilter(admin.SimpleListFilter):
@@ -54,17 +57,15 @@ class QualityTierFilter(admin.SimpleListFilter):
     parameter_name = "quality"
 
     def lookups(self, request, model_admin):
+        # "Good (85-100)": the translated name, and the range from the one definition.
         return [
-            ("good", _("Good (85-100)")),
-            ("fair", _("Fair (60-84)")),
-            ("poor", _("Poor (0-59)")),
-            ("unscored", _("Not scored")),
-        ]
+            (tier, f"{gettext(name)} ({tier_range_text(tier)})")
+            for tier, name in QUALITY_TIERS.items()
+        ] + [("unscored", _("Not scored"))]
 
     def queryset(self, request, queryset):
         if self.value() in QUALITY_TIERS:
-            low, high = QUALITY_TIERS[self.value()]
-            return queryset.filter(quality_score__gte=low, quality_score__lte=high)
+            return queryset.filter(quality_tier_q(self.value()))
         if self.value() == "unscored":
             return queryset.filter(quality_score__isnull=True)
         return queryset
@@ -77,21 +78,28 @@ class MarginFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("negative", _("Negative")),
-            ("thin", _("Thin (below %(n)s%%)") % {"n": settings.PRICING_THIN_MARGIN_PERCENT}),
+            ("thin", _("Thin (below %(n)s%%)") % {"n": self._thresholds(request)}),
             ("healthy", _("Healthy")),
             ("unknown", _("Unknown (no cost)")),
         ]
 
+    @staticmethod
+    def _thresholds(request: HttpRequest) -> str:
+        """The pricing profiles' thresholds of the organizations shown: "10", or "10-15"
+        when they differ (each listing is filtered by its own profile's)."""
+        user = request.user
+        organizations = (
+            None
+            if user.is_superuser
+            else organization_ids_for_user(user=user).values_list("organization_id", flat=True)
+        )
+        values = sorted(thin_margin_percents(organization_ids=organizations))
+        shown = [format_percent(value).removesuffix("%") for value in values]
+        return shown[0] if len(shown) == 1 else f"{shown[0]}-{shown[-1]}"
+
     def queryset(self, request, queryset):
-        thin = settings.PRICING_THIN_MARGIN_PERCENT
-        if self.value() == "negative":
-            return queryset.filter(margin_percentage__lt=0)
-        if self.value() == "thin":
-            return queryset.filter(margin_percentage__gte=0, margin_percentage__lt=thin)
-        if self.value() == "healthy":
-            return queryset.filter(margin_percentage__gte=thin)
-        if self.value() == "unknown":
-            return queryset.filter(margin_percentage__isnull=True)
+        if self.value() in MARGINS:
+            return mappings_by_margin(queryset, self.value())
         return queryset
 
 

@@ -13,12 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from catalog.candidates import products_with_variant_skus
+from catalog.listing_contract import Issue, ListingRecord
 from catalog.listings import listing_repoint, master_values
 from catalog.matching import SkuVerdict, generated_sku, match_confidence, normalize_sku
-from catalog.models import MasterProduct, Platform, PlatformMapping
+from catalog.models import MasterProduct, PlatformMapping
 from catalog.title_matching import Candidate, TitleDecision, TitleListing, title_decisions
 from catalog.titles import compare_titles, title_key
-from imports.pipeline.mappings import Issue, ListingRecord
+from core.platforms import Platform
 
 Review = PlatformMapping.ReviewStatus
 Reason = PlatformMapping.ReviewReason
@@ -119,7 +120,7 @@ class NewListingMatching:
         # Kept apart for a SKU an earlier listing of this batch has, whose product is only
         # known once titles are matched: (the kept-apart mapping, that listing's id).
         rivals_pending: list[tuple[PlatformMapping, str, ListingRecord]] = []
-        for raw, record in items:
+        for listing, record in items:
             product_id = record["platform_product_id"]
             sku, variant_skus = usable[product_id]
             master = by_sku.get(sku) if sku else None
@@ -151,7 +152,7 @@ class NewListingMatching:
                 seen_in_batch.setdefault(sku, product_id)
             if duplicate_of or conflict:
                 self._create(
-                    raw,
+                    listing,
                     record,
                     platform,
                     duplicate_of=duplicate_of,
@@ -161,10 +162,10 @@ class NewListingMatching:
                 if master is None and sku in seen_in_batch:
                     rivals_pending.append((self.new_mappings[-1], seen_in_batch[sku], record))
             elif master is not None:
-                self._link(raw, record, platform, master, "sku", Decimal("1"), Review.AUTO)
+                self._link(listing, record, platform, master, "sku", Decimal("1"), Review.AUTO)
                 on_platform.add(master.pk)
             else:
-                unmatched.append((raw, record))
+                unmatched.append((listing, record))
         if unmatched:
             self._match_by_title(platform, shop, unmatched)
         if rivals_pending:
@@ -190,13 +191,13 @@ class NewListingMatching:
 
     def _match_by_title(self, platform: str, shop: str, items: list) -> None:
         decisions = self._title_decisions(platform, shop, [record for _, record in items])
-        for position, (raw, record) in enumerate(items):
+        for position, (listing, record) in enumerate(items):
             decision = decisions.get(position)
             if decision is None or decision.master is None:
-                self._create(raw, record, platform)
+                self._create(listing, record, platform)
                 continue
             self._link(
-                raw,
+                listing,
                 record,
                 platform,
                 decision.master,
@@ -241,7 +242,7 @@ class NewListingMatching:
         return [Issue("sku", verdict.message(), verdict.sku.strip()[:40], severity)]
 
     def _new_mapping(
-        self, raw, record: ListingRecord, platform: str, master: MasterProduct, **match: Any
+        self, listing, record: ListingRecord, platform: str, master: MasterProduct, **match: Any
     ) -> None:
         """The listing's mapping onto `master`, written with the batch (`match`: how it was
         matched, reviewed, and whether it is the product's source)."""
@@ -252,13 +253,15 @@ class NewListingMatching:
                 platform=platform,
                 platform_product_id=record["platform_product_id"],
                 **match,
-                **self._mapping_values(raw, record, self._variant_links(record, master.variants)),
+                **self._mapping_values(
+                    listing, record, self._variant_links(record, master.variants)
+                ),
             )
         )
 
     def _link(
         self,
-        raw,
+        listing,
         record,
         platform,
         master: MasterProduct,
@@ -269,7 +272,7 @@ class NewListingMatching:
     ) -> None:
         reason = decision.reason if decision and review == Review.NEEDS_REVIEW else ""
         self._new_mapping(
-            raw,
+            listing,
             record,
             platform,
             master,
@@ -287,11 +290,11 @@ class NewListingMatching:
             self.report.title_linked += 1
         else:
             self.report.suggested += 1
-        self._finish_raw(raw, [*record.issues, *self._sku_issues(record)], master.pk)
+        self._finish_raw(listing, [*record.issues, *self._sku_issues(record)], master.pk)
 
     def _create(
         self,
-        raw,
+        listing,
         record,
         platform,
         duplicate_of: str | None = None,
@@ -347,7 +350,7 @@ class NewListingMatching:
         self.new_platforms[master.pk].add(platform)
         self.new_masters.append(master)
         self._new_mapping(
-            raw,
+            listing,
             record,
             platform,
             master,
@@ -358,7 +361,7 @@ class NewListingMatching:
             is_source=True,
         )
         self.report.created += 1
-        self._finish_raw(raw, issues, master.pk)
+        self._finish_raw(listing, issues, master.pk)
 
     # --- after writing: a same-SKU listing beats a title link nobody confirmed --------------
     def _claim_same_sku_listings(self) -> list[Any]:

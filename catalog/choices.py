@@ -7,11 +7,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Platform(models.TextChoices):
-    SHOPEE = "shopee", "Shopee"
-    TIKTOKSHOP = "tiktokshop", "TikTok Shop"
-
-
 class ProductStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     INACTIVE = "inactive", _("Inactive")

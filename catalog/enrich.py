@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from catalog.listing_prices import PriceChange, mapping_prices_compute
+from catalog.listing_seo import SeoContext, mapping_seo_compute, seo_change_apply
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.services import listing_quality_assess, product_quality_assess
-from pricing.services import PriceChange, PricingContext, mapping_prices_compute
-from seo.services import SeoContext, mapping_seo_compute, seo_change_apply
+from pricing.selectors import PricingContext
 
 ENRICHED_MAPPING_FIELDS = (
     "platform_price",

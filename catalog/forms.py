@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.field_values import same_meaning
 from catalog.models import MasterProduct
-from catalog.money import format_rupiah
-from catalog.safe_json import NUL, UnsafeJSON, check_json_text_depth, check_no_nul, nul_error
+from core.money import format_rupiah
+from core.safe_json import NUL, UnsafeJSON, check_json_text_depth, check_no_nul, nul_error
 
 PRIMARY_MARK = "*"
 

@@ -9,12 +9,12 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from catalog.listing_contract import ListingRecord
 from catalog.matching import SkuRule, generated_sku, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.selectors import sku_rules_for
 from catalog.services import product_normalize_skus, product_quality_assess
-from imports.models import RawImportRecord
-from imports.pipeline.mappings import ListingRecord
+from catalog.signals import listing_moved
 
 LISTING_TO_MASTER_STATUS = {"active": "active", "deleted": "archived"}
 
@@ -158,11 +158,13 @@ def listing_repoint(
     mapping.is_source = is_source
     mapping.variant_links = []
     mapping.save(update_fields=list(REPOINT_FIELDS))
-    RawImportRecord.objects.filter(
+    listing_moved.send(
+        sender=PlatformMapping,
         organization_id=mapping.organization_id,
         platform=mapping.platform,
         platform_product_id=mapping.platform_product_id,
-    ).update(master_product=master)
+        master_product_id=master.pk,
+    )
 
 
 @transaction.atomic

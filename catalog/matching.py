@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_noop
 
 from catalog.titles import TitleComparison
+from core.platforms import GENERATED_SKU_PREFIXES
 
 SKU_MAX_LENGTH = 100
 SIMILARITY_FLOOR = 0.2  # pg_trgm similarity below this is never a candidate
@@ -94,7 +95,7 @@ def match_confidence(
 
 
 def generated_sku(platform: str, platform_product_id: str) -> str:
-    prefix = {"shopee": "SHP", "tiktokshop": "TTS"}.get(platform, platform[:3].upper())
+    prefix = GENERATED_SKU_PREFIXES.get(platform, platform[:3].upper())
     return f"{prefix}-{platform_product_id}"[:SKU_MAX_LENGTH]
 
 

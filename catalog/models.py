@@ -1,6 +1,5 @@
-"""The master catalog: master products and their platform listings (organizations, the
-enumerations and the shared base live in organizations.py, choices.py and model_base.py, and
-are importable from here as before)."""
+"""The master catalog: master products and their platform listings (the enumerations live in
+choices.py and are importable from here; organizations and the model base are core's)."""
 
 from __future__ import annotations
 
@@ -18,33 +17,25 @@ from django.utils.translation import gettext_lazy as _
 from catalog.choices import (
     ListingStatus,
     MatchMethod,
-    Platform,
     ProductStatus,
     ReviewReason,
     ReviewStatus,
     SyncStatus,
 )
-from catalog.model_base import MONEY, NON_NEGATIVE, TimeStampedModel
-from catalog.organizations import Membership, Organization
-from catalog.ratelimits import RateCounter
+from core.model_base import MONEY, NON_NEGATIVE, TimeStampedModel
+from core.organizations import Organization
+from core.platforms import Platform
 
 __all__ = [
-    "MONEY",
-    "NON_NEGATIVE",
     "ListingStatus",
     "MasterProduct",
     "MatchMethod",
-    "Membership",
-    "Organization",
-    "Platform",
     "PlatformMapping",
     "ProductStatus",
-    "RateCounter",
     "ReviewReason",
     "ReviewStatus",
     "SkuRule",
     "SyncStatus",
-    "TimeStampedModel",
 ]
 
 SEARCH_CONFIG = "indonesian"

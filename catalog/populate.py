@@ -1,24 +1,25 @@
-"""Building the master catalog from raw import records: transform, match, enrich, write.
+"""The catalog's one way in: upsert a batch of listings, one outcome per listing.
 
-A `CatalogSession` holds what a whole run needs once (SKU rules, reference data, fee rules,
-term statistics); each batch then runs a fixed number of queries whatever its size (existing
-mappings, SKU candidates, title candidates) and writes every new row once, whole, with COPY.
+A `CatalogSession` holds what a whole run needs once (SKU rules, fee rules, term statistics);
+`CatalogSession.process(listings)` matches, enriches and writes one batch (the caller's
+transaction) and fills each listing's `outcome`. A batch runs a fixed number of queries
+whatever its size (existing mappings, SKU candidates, title candidates) and writes every new
+row once, whole, with COPY. Who calls it (an import, the populate command) keeps its own
+records of what was read; the catalog never sees a payload.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
 from contextlib import nullcontext
 from typing import Any
 
-from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db import connection
 from django.utils import timezone
 
 from catalog.batch_matching import NewListingMatching, Review
-from catalog.bulk import bulk_update_rows, copy_insert
 from catalog.enrich import ENRICHED_MAPPING_FIELDS, ListingEnricher
+from catalog.listing_contract import IncomingListing, Issue, ListingOutcome, ListingRecord
 from catalog.listings import (
     PopulateReport,
     json_ready,
@@ -32,8 +33,7 @@ from catalog.selectors import sku_rules_for
 from catalog.services import product_quality_assess, quality_refresh
 from catalog.shop_skus import ShopSkus
 from catalog.title_matching import TitleKeys
-from imports.models import RawImportRecord
-from imports.pipeline.mappings import Issue, ListingRecord, transform_record
+from core.bulk import bulk_update_rows, copy_insert
 
 MAPPING_FIELDS = (
     "platform_shop_id",
@@ -50,17 +50,15 @@ MAPPING_FIELDS = (
 )
 
 
-# Every stored column but the generated search vector (and the mappings' and raw rows' ids).
+# Every stored column but the generated search vector (and the mappings' and listing rows' ids).
 MASTER_COPY_FIELDS = tuple(f.name for f in MasterProduct._meta.concrete_fields if not f.generated)
 MAPPING_COPY_FIELDS = tuple(
     f.name for f in PlatformMapping._meta.concrete_fields if not f.primary_key
 )
-RAW_COPY_FIELDS = tuple(f.name for f in RawImportRecord._meta.concrete_fields if not f.primary_key)
 ANALYZE_MIN_NEW_ROWS = 2000
 # Advisory lock namespace for "one catalog build at a time per organization" (keys apart from
 # the import job lock's).
 CATALOG_LOCK_NAMESPACE = 0x5E7D
-RAW_RESULT_FIELDS = ("processed", "processed_at", "master_product", "processing_errors")
 
 
 class CatalogSession:
@@ -75,8 +73,6 @@ class CatalogSession:
         error_policy: str = "skip",
         clock: Any = None,
     ) -> None:
-        from imports.models import ImportJob
-
         self.organization_id = organization_id
         self.rules: tuple[SkuRule, ...] = sku_rules_for(organization_id)
         self.dry_run = dry_run
@@ -86,47 +82,22 @@ class CatalogSession:
         # Where the time goes (an import's StageClock); nothing is timed without one.
         self.stage = clock.stage if clock is not None else (lambda name: nullcontext())
         self.report = PopulateReport()
-        self._contexts: dict[int, dict] = {}
-        self._shops: dict[int, str] = {}
         self.shop_skus = ShopSkus(organization_id, self.rules)
         self.title_keys = TitleKeys()
         self._analyzed_rows: int | None = None  # table size at the last ANALYZE
         self._inserted = 0  # rows this session added since then
-        self._jobs = ImportJob.objects
-
-    def context_for(self, job_id: int) -> dict:
-        """The reference data (categories, limits) the job's payloads refer to."""
-        if job_id not in self._contexts:
-            self._contexts[job_id] = (
-                self._jobs.filter(pk=job_id).values_list("reference_data", flat=True).first() or {}
-            )
-        return self._contexts[job_id]
-
-    def shop_for(self, job_id: int) -> str:
-        """The shop a job's listings come from (its connection's shop id or cipher)."""
-        if job_id not in self._shops:
-            shop = (
-                self._jobs.filter(pk=job_id)
-                .values_list("connection__shop_id", "connection__shop_cipher")
-                .first()
-            )
-            self._shops[job_id] = ((shop[0] or shop[1] or "") if shop else "")[:64]
-        return self._shops[job_id]
 
     def term_statistics(self):
         """Document frequency of title words in the organization's catalog, and its size."""
         return self.enricher.seo.statistics(self.organization_id)
 
-    def process(self, raws: list[RawImportRecord], incoming: bool = False) -> PopulateReport:
-        """Build and write one batch (in the caller's transaction).
-
-        `incoming` raws were just fetched: those without an id are inserted already processed,
-        the others (seen earlier in the same job) get their new payload.
-        """
+    def process(self, listings: list[IncomingListing]) -> PopulateReport:
+        """Upsert one batch of listings into the catalog (in the caller's transaction); each
+        listing's `outcome` says what became of it. Returns the batch's counts."""
         self._lock_organization()
         self._refresh_statistics()
-        builder = BatchBuilder(self, incoming)
-        builder.build(raws)
+        builder = BatchBuilder(self)
+        builder.build(listings)
         builder.write()
         builder.report.placeholder_skus = self.shop_skus.summary()
         self.report.add(builder.report)
@@ -179,24 +150,22 @@ class CatalogSession:
 
 
 class BatchBuilder(NewListingMatching):
-    """Decides, for one batch of raw records, every write the catalog needs."""
+    """Decides, for one batch of listing records, every write the catalog needs."""
 
-    def __init__(self, session: CatalogSession, incoming: bool = False):
+    def __init__(self, session: CatalogSession):
         self.session = session
-        self.incoming = incoming
         self.organization_id = session.organization_id
         self.rules = session.rules
         self.dry_run = session.dry_run
         self.skip_existing = session.skip_existing
         self.error_policy = session.error_policy
-        self.context_for = session.context_for
         self.report = PopulateReport()
         self.now = timezone.now()
         self.new_masters: list[MasterProduct] = []
         self.changed_masters: dict[Any, tuple[MasterProduct, set[str]]] = {}
         self.new_mappings: list[PlatformMapping] = []
         self.changed_mappings: list[PlatformMapping] = []
-        self.raw_updates: list[RawImportRecord] = []
+        self.listings: list[IncomingListing] = []
         # Listings read again whose mapping stays as it is: (platform, id, read at, shop).
         self.seen_unchanged: list[tuple[str, str, Any, str]] = []
         self.taken_skus: dict[str, MasterProduct] = {}
@@ -207,73 +176,60 @@ class BatchBuilder(NewListingMatching):
         self.usable_skus: dict[str, str] = {}
 
     # --- entry point --------------------------------------------------------------------------
-    def build(self, raws: list[RawImportRecord]) -> PopulateReport:
-        with self.session.stage("transform"):
-            transformed = [
-                (
-                    raw,
-                    transform_record(
-                        raw.platform, raw.raw_data, self.context_for(raw.import_job_id)
-                    ),
-                )
-                for raw in raws
-            ]
+    def build(self, listings: list[IncomingListing]) -> PopulateReport:
+        self.listings = listings
+        transformed = [(listing, listing.record) for listing in listings]
         with self.session.stage("match"):
-            self._build_transformed(raws, transformed)
+            self._build_transformed(listings, transformed)
         return self.report
 
-    def _build_transformed(self, raws: list[RawImportRecord], transformed: list) -> None:
-        invalid = [(raw, record) for raw, record in transformed if not record.valid]
+    def _build_transformed(self, listings: list[IncomingListing], transformed: list) -> None:
+        invalid = [(listing, record) for listing, record in transformed if not record.valid]
         if invalid and self.error_policy == "reject":
             self._reject(transformed, invalid)
             return
-        for raw, record in invalid:
-            self._seen(raw)  # read from the platform all the same: the listing is live
-            self._finish_raw(raw, record.issues, master_id=None)
+        for listing, record in invalid:
+            self._seen(listing)  # read from the platform all the same: the listing is live
+            self._finish_raw(listing, record.issues, master_id=None)
             self.report.invalid += 1
-            self._note_errors(raw, record.issues)
-        valid = [(raw, record) for raw, record in transformed if record.valid]
-        by_shop: dict[tuple[str, str], list[tuple[RawImportRecord, ListingRecord]]] = defaultdict(
+            self._note_errors(listing, record.issues)
+        valid = [(listing, record) for listing, record in transformed if record.valid]
+        by_shop: dict[tuple[str, str], list[tuple[IncomingListing, ListingRecord]]] = defaultdict(
             list
         )
-        for raw, record in valid:
-            by_shop[(raw.platform, self.session.shop_for(raw.import_job_id))].append((raw, record))
+        for listing, record in valid:
+            by_shop[(listing.platform, listing.shop)].append((listing, record))
         for (platform, shop), items in by_shop.items():
             self._build_shop(platform, shop, items)
-        self.report.processed = len(raws)
+        self.report.processed = len(listings)
 
     def _reject(self, transformed, invalid) -> None:
         note = Issue(
             "batch",
             f"rejected: {len(invalid)} invalid record(s) in this batch (error policy: reject)",
         )
-        for raw, record in transformed:
-            issues = [*record.issues, note]
-            raw.processing_errors = [issue.as_dict() for issue in issues]
-            raw.processed_at = self.now
-            self.raw_updates.append(raw)  # stays unprocessed: fix and populate again
-            self._note_errors(raw, record.issues)
+        for listing, record in transformed:
+            # Not processed: fix and populate again.
+            listing.outcome = ListingOutcome(False, None, [*record.issues, note])
+            self._note_errors(listing, record.issues)
         self.report.rejected += len(transformed)
         self.report.invalid += len(invalid)
 
-    def _note_errors(self, raw: RawImportRecord, issues: list[Issue]) -> None:
+    def _note_errors(self, listing: IncomingListing, issues: list[Issue]) -> None:
         for issue in issues:
             if issue.severity == "error" and len(self.report.errors) < 50:
                 self.report.errors.append(
-                    {"platform_product_id": raw.platform_product_id, **issue.as_dict()}
+                    {"platform_product_id": listing.platform_product_id, **issue.as_dict()}
                 )
 
-    def _seen(self, raw: RawImportRecord) -> None:
-        shop = self.session.shop_for(raw.import_job_id)
-        read_at = raw.imported_at or self.now
-        self.seen_unchanged.append((raw.platform, raw.platform_product_id, read_at, shop))
+    def _seen(self, listing: IncomingListing) -> None:
+        read_at = listing.read_at or self.now
+        self.seen_unchanged.append(
+            (listing.platform, listing.platform_product_id, read_at, listing.shop)
+        )
 
-    def _finish_raw(self, raw: RawImportRecord, issues: list[Issue], master_id: Any) -> None:
-        raw.processed = True
-        raw.processed_at = self.now
-        raw.master_product_id = master_id
-        raw.processing_errors = [issue.as_dict() for issue in issues]
-        self.raw_updates.append(raw)
+    def _finish_raw(self, listing: IncomingListing, issues: list[Issue], master_id: Any) -> None:
+        listing.outcome = ListingOutcome(True, master_id, list(issues))
 
     # --- one shop's records -----------------------------------------------------------------
     def _build_shop(self, platform: str, shop: str, items: list) -> None:
@@ -287,42 +243,42 @@ class BatchBuilder(NewListingMatching):
             ).select_related("master_product")
         }
         fresh = []
-        for raw, record in items:
+        for listing, record in items:
             mapping = existing.get(record["platform_product_id"])
             if mapping is None:
-                fresh.append((raw, record))
+                fresh.append((listing, record))
             elif self.skip_existing:
                 self.report.skipped += 1
-                self._finish_raw(raw, record.issues, mapping.master_product_id)
-                self._seen(raw)
-            elif mapping.content_hash == raw.content_hash:
+                self._finish_raw(listing, record.issues, mapping.master_product_id)
+                self._seen(listing)
+            elif mapping.content_hash == listing.content_hash:
                 self.report.unchanged += 1
-                self._finish_raw(raw, record.issues, mapping.master_product_id)
-                self._seen(raw)
+                self._finish_raw(listing, record.issues, mapping.master_product_id)
+                self._seen(listing)
             else:
-                self._update_existing(raw, record, mapping)
+                self._update_existing(listing, record, mapping)
         if fresh:
             self._match_new(platform, shop, fresh)
 
     def _mapping_values(
-        self, raw: RawImportRecord, record: ListingRecord, links: list[dict[str, Any]]
+        self, listing: IncomingListing, record: ListingRecord, links: list[dict[str, Any]]
     ) -> dict[str, Any]:
         return {
-            "platform_shop_id": self.session.shop_for(raw.import_job_id),
+            "platform_shop_id": listing.shop,
             "platform_title": record["name"][:300],
             "platform_sku": (record.get("sku") or "")[:100],
             "listing_status": record.get("listing_status") or "active",
             "listing_platforms": record.get("listing_platforms") or [],
-            "content_hash": raw.content_hash,
-            "platform_data": self._platform_data(raw, record),
+            "content_hash": listing.content_hash,
+            "platform_data": self._platform_data(listing, record),
             "platform_updated_at": record.get("platform_updated_at"),
             "variant_links": links,
-            "last_synced_at": raw.imported_at or self.now,
+            "last_synced_at": listing.read_at or self.now,
             "updated_at": self.now,
         }
 
-    def _platform_data(self, raw: RawImportRecord, record: ListingRecord) -> dict[str, Any]:
-        data: dict[str, Any] = {"listing": json_ready(record), "import_job": raw.import_job_id}
+    def _platform_data(self, listing: IncomingListing, record: ListingRecord) -> dict[str, Any]:
+        data: dict[str, Any] = {"listing": json_ready(record), "import_job": listing.import_job_id}
         verdict = self.verdicts.get(record["platform_product_id"])
         if verdict is not None and verdict.note():
             data["sku_note"] = verdict.note()
@@ -345,13 +301,13 @@ class BatchBuilder(NewListingMatching):
             for variant in record.get("variants") or []
         ]
 
-    def _update_existing(self, raw, record, mapping: PlatformMapping) -> None:
+    def _update_existing(self, listing, record, mapping: PlatformMapping) -> None:
         master = mapping.master_product
         links = self._variant_links(record, master.variants)
         sku_note = (mapping.platform_data or {}).get("sku_note")
         judged_sku = mapping.platform_sku
         synced_before = mapping.last_synced_at
-        for name, value in self._mapping_values(raw, record, links).items():
+        for name, value in self._mapping_values(listing, record, links).items():
             setattr(mapping, name, value)
         if synced_before and synced_before > mapping.last_synced_at:
             mapping.last_synced_at = synced_before  # an older payload processed again
@@ -372,7 +328,7 @@ class BatchBuilder(NewListingMatching):
                     master.variant_skus = self._variant_skus(master.variants)
                 self.changed_masters[master.pk] = (master, changed)
         self.report.updated += 1
-        self._finish_raw(raw, record.issues, master.pk)
+        self._finish_raw(listing, record.issues, master.pk)
 
     def _variant_skus(self, variants: list[dict]) -> list[str]:
         return sorted(
@@ -425,9 +381,9 @@ class BatchBuilder(NewListingMatching):
                 PlatformMapping, self.changed_mappings, MAPPING_FIELDS + ENRICHED_MAPPING_FIELDS
             )
         mappings_seen_record(self.organization_id, self.seen_unchanged)
-        self._write_raws()
         for mapping in self.displaced:
-            mapping_split(mapping=mapping, rules=self.rules, review_status=Review.AUTO)
+            master = mapping_split(mapping=mapping, rules=self.rules, review_status=Review.AUTO)
+            self._outcome_follows(mapping, master)
         left = self._claim_same_sku_listings()
         if self.displaced or self.changed_masters or left:
             # Their other listings' quality depends on the product that just changed.
@@ -448,41 +404,12 @@ class BatchBuilder(NewListingMatching):
             now=self.now,
         )
 
-    def _write_raws(self) -> None:
-        new = [raw for raw in self.raw_updates if raw.pk is None]
-        stored = [raw for raw in self.raw_updates if raw.pk is not None]
-        copy_insert(RawImportRecord, new, RAW_COPY_FIELDS)
-        fields = RAW_RESULT_FIELDS
-        if self.incoming:  # a listing fetched again in the same job: its newest payload wins
-            fields = ("raw_data", "content_hash", "imported_at", *RAW_RESULT_FIELDS)
-        bulk_update_rows(RawImportRecord, stored, fields)
-
-
-def catalog_populate(
-    *,
-    organization_id: int,
-    records: QuerySet[RawImportRecord],
-    batch_size: int = 500,
-    skip_existing: bool = False,
-    dry_run: bool = False,
-    error_policy: str = "skip",
-    progress: Callable[[PopulateReport], None] | None = None,
-) -> PopulateReport:
-    """Turn unprocessed stored raw records into master products and platform mappings."""
-    if batch_size < 1:
-        raise ValueError("batch_size must be at least 1")
-    session = CatalogSession(
-        organization_id, dry_run=dry_run, skip_existing=skip_existing, error_policy=error_policy
-    )
-    last_id = 0
-    base = records.filter(organization_id=organization_id, processed=False).order_by("id")
-    while True:
-        batch = list(base.filter(id__gt=last_id)[:batch_size])
-        if not batch:
-            break
-        last_id = batch[-1].id
-        with transaction.atomic():
-            session.process(batch)
-        if progress:
-            progress(session.report)
-    return session.report
+    def _outcome_follows(self, mapping: PlatformMapping, master: MasterProduct) -> None:
+        """A listing of this batch moved off the product it was first put on."""
+        for listing in self.listings:
+            if (
+                listing.outcome is not None
+                and listing.platform == mapping.platform
+                and listing.platform_product_id == mapping.platform_product_id
+            ):
+                listing.outcome.master_product_id = master.pk

@@ -13,9 +13,16 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
+from core.platforms import TITLE_RULES, TitleRules, title_rules
 from seo.lint import lint_description, lint_title, text_with_params, words
 
+# The one definition of the tiers (catalog.selectors filters by them, the admin labels them).
 GOOD, FAIR = 85, 60
+MAX_SCORE = 100
+# A master product is on no platform yet: any title that fits the most generous platform.
+ANY_PLATFORM_TITLE_RULES = TitleRules(
+    min_length=1, max_length=max(rules.max_length for rules in TITLE_RULES.values())
+)
 
 
 @dataclass
@@ -33,7 +40,7 @@ class QualityInput:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     has_variants: bool = False
-    title_max_length: int | None = None
+    title_max_length: int | None = None  # the shop's own limit, when it has one
     # Why the listing's SKU identifies nothing (catalog.matching.SkuVerdict), if it does not
     sku_note: dict[str, Any] | None = None
 
@@ -49,6 +56,23 @@ def tier_for(score: int | None) -> str:
     if score is None:
         return ""
     return "good" if score >= GOOD else "fair" if score >= FAIR else "poor"
+
+
+def tier_bounds(tier: str) -> tuple[int | None, int | None]:
+    """(lowest score in, first score above) of "good", "fair" or "poor"; None: unbounded."""
+    return {"good": (GOOD, None), "fair": (FAIR, GOOD), "poor": (None, FAIR)}[tier]
+
+
+def tier_range_text(tier: str) -> str:
+    """The tier's scores as people read them: "85-100", "60-84", "0-59"."""
+    low, above = tier_bounds(tier)
+    return f"{low or 0}-{MAX_SCORE if above is None else above - 1}"
+
+
+def _title_rules(item: QualityInput) -> TitleRules:
+    if item.platform not in TITLE_RULES:
+        return ANY_PLATFORM_TITLE_RULES
+    return title_rules(item.platform, item.title_max_length)
 
 
 def assess(item: QualityInput) -> QualityResult:
@@ -67,9 +91,10 @@ def assess(item: QualityInput) -> QualityResult:
     def advice(template: str, **params: Any) -> dict[str, Any]:
         return text_with_params("recommendation", template, **params)
 
+    rules = _title_rules(item)
     title_errors = [
         f
-        for f in lint_title(item.title, item.platform, item.title_max_length)
+        for f in lint_title(item.title, min_length=rules.min_length, max_length=rules.max_length)
         if f.severity == "error"
     ]
     block(

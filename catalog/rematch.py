@@ -26,18 +26,19 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from catalog.bulk import bulk_update_rows
 from catalog.enrich import ENRICHED_MAPPING_FIELDS, ListingEnricher
+from catalog.listing_seo import keyword_statistics
 from catalog.listings import listing_from_platform_data, listing_repoint, mapping_split
 from catalog.matching import SUGGEST_THRESHOLD, generated_sku, match_confidence, normalize_sku
-from catalog.models import MasterProduct, Platform, PlatformMapping
+from catalog.models import MasterProduct, PlatformMapping
 from catalog.populate import CATALOG_LOCK_NAMESPACE
 from catalog.selectors import sku_rules_for
 from catalog.services import quality_refresh
 from catalog.shop_skus import ShopSkus
 from catalog.title_matching import TitleDecision, TitleKeys, TitleListing, title_decisions
 from catalog.titles import compare_titles, title_key
-from seo.services import keyword_statistics
+from core.bulk import bulk_update_rows
+from core.platforms import Platform
 
 Review = PlatformMapping.ReviewStatus
 Method = PlatformMapping.MatchMethod

@@ -11,30 +11,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from catalog.models import MasterProduct, Membership, Organization, PlatformMapping
-from catalog.quality import FAIR as QUALITY_FAIR
-from catalog.quality import GOOD as QUALITY_GOOD
-
-Role = Membership.Role
-WRITE_ROLES = (Role.OWNER, Role.MERCHANDISER)
-ALL_ROLES = tuple(Role)
-
-
-def organization_ids_for_user(
-    *, user: AbstractBaseUser | AnonymousUser, roles: Iterable[str] = ALL_ROLES
-) -> QuerySet[Membership]:
-    """The ids of the organizations `user` belongs to with one of `roles`, as a subquery."""
-    if not user.is_authenticated:
-        return Membership.objects.none().values("organization_id")
-    return Membership.objects.filter(user=user, role__in=list(roles)).values("organization_id")
-
-
-def organizations_for_user(
-    *, user: AbstractBaseUser | AnonymousUser, roles: Iterable[str] = ALL_ROLES
-) -> QuerySet[Organization]:
-    if getattr(user, "is_superuser", False):
-        return Organization.objects.all()
-    return Organization.objects.filter(id__in=organization_ids_for_user(user=user, roles=roles))
+from catalog.models import MasterProduct, PlatformMapping
+from catalog.quality import tier_bounds
+from core.selectors import organization_ids_for_user
 
 
 def product_has_mappings() -> Exists:
@@ -115,12 +94,23 @@ def product_platform_differences(product: MasterProduct) -> list[dict[str, Any]]
     return rows
 
 
+def quality_tier_q(tier: str, field: str = "quality_score") -> Q:
+    """Rows whose `field` is in the quality tier ("good", "fair", "poor"; catalog.quality)."""
+    low, above = tier_bounds(tier)
+    condition = Q()
+    if low is not None:
+        condition &= Q(**{f"{field}__gte": low})
+    if above is not None:
+        condition &= Q(**{f"{field}__lt": above})
+    return condition
+
+
 def tier_counts(mappings: QuerySet) -> dict[str, dict[str, int]]:
     """Good / Fair / Poor / unscored listings per platform, in one query."""
     rows = mappings.values("platform").annotate(
-        good=Count("pk", filter=Q(quality_score__gte=QUALITY_GOOD)),
-        fair=Count("pk", filter=Q(quality_score__gte=QUALITY_FAIR, quality_score__lt=QUALITY_GOOD)),
-        poor=Count("pk", filter=Q(quality_score__lt=QUALITY_FAIR)),
+        good=Count("pk", filter=quality_tier_q("good")),
+        fair=Count("pk", filter=quality_tier_q("fair")),
+        poor=Count("pk", filter=quality_tier_q("poor")),
         unscored=Count("pk", filter=Q(quality_score__isnull=True)),
     )
     return {row.pop("platform"): row for row in rows}
@@ -147,19 +137,6 @@ def common_findings(mappings: QuerySet, limit: int = 10) -> list[tuple[dict[str,
                 finding = {**finding, "params": None}  # the values differ: the advice alone
             findings.append((finding, count))
         return findings
-
-
-def roles_by_organization(request: Any) -> dict[int, str]:
-    """The caller's role per organization, read once per request (admin and API alike)."""
-    cached = getattr(request, "_syncstore_roles", None)
-    if cached is None:
-        cached = dict(
-            Membership.objects.filter(user_id=request.user.pk).values_list(
-                "organization_id", "role"
-            )
-        )
-        request._syncstore_roles = cached
-    return cached
 
 
 def _uuid_or_none(value: Any) -> uuid.UUID | None:

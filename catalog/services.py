@@ -10,12 +10,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.bulk import bulk_update_rows
 from catalog.field_values import newlines_normalized, same_meaning
 from catalog.matching import SkuRule, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.quality import QualityInput, assess
 from catalog.selectors import sku_rules_for
+from core.bulk import bulk_update_rows
 
 
 def product_lock_edited_fields(

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-from catalog.ratelimits import rate_counters_prune
 from catalog.rematch import catalog_rematch
 
 
 def rematch_catalog(organization_id: int) -> dict:
     """Re-match an organization's catalog (queued by the admin action, after its dry run)."""
     return catalog_rematch(organization_id=organization_id, dry_run=False).as_dict()
-
-
-def prune_rate_counters() -> str:
-    """Forget API throttle counts idle for a day (scheduled hourly)."""
-    return f"pruned {rate_counters_prune()} rate counters"

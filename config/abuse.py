@@ -29,7 +29,7 @@ from rest_framework.authentication import TokenAuthentication, get_authorization
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
 
-from catalog.ratelimits import rate_counter_hit, rate_counter_peek
+from core.ratelimits import rate_counter_hit, rate_counter_peek
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -14,7 +14,7 @@ from django.contrib.admin import AdminSite
 from django.http import HttpRequest
 
 # The day-to-day work, in the order a seller goes through it; everything else follows.
-FIRST_APPS = ("catalog", "imports", "pricing", "seo")
+FIRST_APPS = ("catalog", "imports", "pricing", "seo", "core")
 
 
 def app_order_key(app: dict[str, Any]) -> tuple[int, str]:

@@ -127,8 +127,8 @@ def health(request: HttpRequest) -> JsonResponse:
 
 def _audience(request: HttpRequest) -> tuple[bool, Any]:
     """(may read the details, whose imports: None for every organization's)."""
-    from catalog.selectors import organization_ids_for_user
     from config.metrics import monitoring_allowed
+    from core.selectors import organization_ids_for_user
 
     user = request.user
     if monitoring_allowed(request) or (user.is_authenticated and user.is_superuser):

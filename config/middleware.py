@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 import uuid
 
-from config.logging import log_context
 from config.metrics import REQUEST_LATENCY
+from core.log_context import log_context
 
 
 class RequestLatencyMiddleware:

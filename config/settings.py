@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_q",
     "axes",
+    "core",
     "catalog",
     "imports",
     "pricing",
@@ -231,11 +232,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "catalog.api.base.api_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.base.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,  # money stays exact in JSON
     # JSON with a nesting limit and no NUL characters; forms for the browsable API.
     "DEFAULT_PARSER_CLASSES": [
-        "catalog.api.parsers.SafeJSONParser",
+        "core.api.parsers.SafeJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
@@ -366,11 +367,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        "json": {"()": "config.logging.JsonFormatter"},
+        "json": {"()": "core.log_context.JsonFormatter"},
     },
     "filters": {
         "redact_secrets": {"()": "imports.clients.redaction.RedactingFilter"},
-        "context": {"()": "config.logging.ContextFilter"},
+        "context": {"()": "core.log_context.ContextFilter"},
     },
     "handlers": {
         "console": {

@@ -13,9 +13,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin_base import OrganizationScopedAdmin, role_action
-from catalog.roles import Capability
 from catalog.shop_skus import placeholder_skus_html, shop_placeholder_skus
+from core.admin_base import OrganizationScopedAdmin, role_action
+from core.roles import Capability
 from imports.clients.errors import MarketplaceError
 from imports.explain import connection_test_failure_message
 from imports.forms import ChannelConnectionForm

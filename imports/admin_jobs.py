@@ -13,10 +13,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.admin_base import ReadOnlyScopedAdmin, pretty_json, role_action
-from catalog.roles import Capability
 from catalog.shop_skus import placeholder_skus_html
-from catalog.templatetags.percent import format_percent
+from core.admin_base import ReadOnlyScopedAdmin, pretty_json, role_action
+from core.roles import Capability
+from core.templatetags.percent import format_percent
 from imports.explain import job_failure_explanation
 from imports.local_time import local_datetime_text
 from imports.models import ImportJob, ImportJobEvent

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin_base import ReadOnlyScopedAdmin, pretty_json
+from core.admin_base import ReadOnlyScopedAdmin, pretty_json
 from imports.models import RawImportRecord
 
 

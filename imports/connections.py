@@ -13,15 +13,13 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.utils import timezone
 
-from catalog.models import Platform
 from imports.clients.base import NOT_SENT, MarketplaceClient, TokenGrant
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.clients.ratelimit import RateLimiter
 from imports.clients.retry import RetryPolicy
-from imports.clients.shopee import ShopeeClient
-from imports.clients.tiktok import TikTokShopClient
 from imports.hosts import marketplace_url_allowed
 from imports.models import ChannelConnection
+from imports.platforms import adapter_for
 
 logger = logging.getLogger("imports.connections")
 REFRESH_MARGIN_SHARE = 0.25  # of a token's life: the proactive refresh margin's ceiling
@@ -188,6 +186,8 @@ def client_for(
 ) -> MarketplaceClient:
     """A client for the connection, rate limited and with its token provider.
 
+    The platform's adapter builds it from the row's credentials; the options (timeouts,
+    retries, rate limit, host check, tokens) are the same for every platform.
     `interactive`: a person waits for the answer; fail fast instead of retrying.
     """
     timeout = (settings.IMPORT_CONNECT_TIMEOUT, settings.IMPORT_READ_TIMEOUT)
@@ -207,28 +207,7 @@ def client_for(
         "observer": observer,
         "url_allowed": partial(marketplace_url_allowed, connection.platform),
     }
-    client: MarketplaceClient
-    if connection.platform == Platform.SHOPEE:
-        client = ShopeeClient(
-            base_url=connection.base_url,
-            partner_id=connection.partner_id or 0,
-            partner_key=connection.partner_key,
-            shop_id=connection.shop_id or None,
-            **options,
-        )
-    else:
-        client = TikTokShopClient(
-            base_url=connection.base_url,
-            auth_base_url=connection.auth_base_url or "https://auth.tiktok-shops.com",
-            authorize_url=(
-                connection.authorize_url or "https://services.tiktokshop.com/open/authorize"
-            ),
-            app_key=connection.app_key,
-            app_secret=connection.app_secret,
-            service_id=connection.service_id,
-            shop_cipher=connection.shop_cipher,
-            **options,
-        )
+    client = adapter_for(connection.platform).client(connection, **options)
     if with_tokens:
         client.tokens = ConnectionTokens(connection.pk, client.refresh_access_token, retry)
     return client

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.utils import timezone
-
-from catalog.models import Organization, Platform
-from imports.clients.shopee import REFRESH_TOKEN_LIFETIME as SHOPEE_REFRESH_TOKEN_LIFETIME
+from core.models import Organization
+from core.platforms import Platform
 from imports.models import ChannelConnection
+from imports.platforms import adapter_for
 from imports.services import connection_create_or_update
 
 DEMO_SHOPEE_NAME = "Demo Shopee shop (sandbox)"
@@ -26,34 +24,7 @@ def sandbox_connection_create_or_update(
 ) -> ChannelConnection:
     """The named connection to the sandbox shop of `platform`, with the tokens it issued."""
     issued = credentials[platform]
-    now = timezone.now()
-    if platform == Platform.SHOPEE:
-        app = {
-            "partner_id": int(issued["partner_id"]),
-            "partner_key": str(issued["partner_key"]),
-            "shop_id": str(issued["shop_id"]),
-        }
-        if issued.get("expire_in"):
-            # What a real connect stores (the token grant's expiry), so the connection shows
-            # the expiry before anyone presses Test connection.
-            app["access_token_expires_at"] = now + timedelta(seconds=int(issued["expire_in"]))
-            app["refresh_token_expires_at"] = now + SHOPEE_REFRESH_TOKEN_LIFETIME
-    else:
-        app = {
-            "auth_base_url": str(issued["auth_base_url"]),
-            "authorize_url": str(issued["authorize_url"]),
-            "app_key": str(issued["app_key"]),
-            "app_secret": str(issued["app_secret"]),
-            "service_id": str(issued["service_id"]),
-            "shop_cipher": str(issued["shop_cipher"]),
-            "access_token_expires_at": datetime.fromtimestamp(
-                int(issued["access_token_expire_in"]), UTC
-            ),
-        }
-        if issued.get("refresh_token_expire_in"):
-            app["refresh_token_expires_at"] = datetime.fromtimestamp(
-                int(issued["refresh_token_expire_in"]), UTC
-            )
+    app = adapter_for(platform).issued_connection_fields(issued)
     # The shop's name as the marketplace issued it (a real connect asks the shop endpoint).
     app["shop_name"] = str(issued["shop_name"]) if issued.get("shop_name") else None
     connection, _ = connection_create_or_update(

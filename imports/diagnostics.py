@@ -14,6 +14,7 @@ from imports.clients.errors import MarketplaceError
 from imports.connections import client_for
 from imports.hosts import marketplace_url_allowed
 from imports.models import ChannelConnection
+from imports.platforms import adapter_for
 
 SKEW_LIMIT = timedelta(minutes=2)  # the platforms refuse requests 5 min off (TikTok: 30 s ahead)
 
@@ -28,14 +29,8 @@ class Check:
 
 def connection_diagnose(*, connection: ChannelConnection) -> list[Check]:
     checks: list[Check] = []
-    if connection.platform == "shopee":
-        missing = [
-            n for n in ("partner_id", "partner_key", "shop_id") if not getattr(connection, n)
-        ]
-    else:
-        missing = [
-            n for n in ("app_key", "app_secret", "shop_cipher") if not getattr(connection, n)
-        ]
+    adapter = adapter_for(connection.platform)
+    missing = [n for n in adapter.required_credentials if not getattr(connection, n)]
     checks.append(
         Check(
             "credentials",
@@ -107,10 +102,7 @@ def connection_diagnose(*, connection: ChannelConnection) -> list[Check]:
         return checks
     client = client_for(connection)
     try:
-        if connection.platform == "shopee":
-            client.get_shop_info()
-        else:
-            client.get_authorized_shops()
+        adapter.shop(client)
         checks.append(Check("api", True, "a signed call succeeded"))
     except MarketplaceError as error:
         advice = {

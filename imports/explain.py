@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from catalog.models import Platform
+from core.platforms import Platform
 from imports.clients.base import HOST_NOT_ALLOWED
 from imports.clients.errors import (
     CONNECT_TIMEOUT,

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from imports.models import ChannelConnection
+from imports.platforms import adapter_for
 
 SECRETS = ("partner_key", "app_secret")
 SECRET_HELP = _("Write-only: leave empty to keep the stored value.")
@@ -58,17 +59,12 @@ class ChannelConnectionForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         platform = cleaned.get("platform")
-        stored = self._stored_secrets
-        if platform == "shopee":
-            if not cleaned.get("partner_id"):
-                self.add_error("partner_id", _("Shopee connections need the partner id."))
-            if not (cleaned.get("partner_key") or stored["partner_key"]):
-                self.add_error("partner_key", _("Shopee connections need the partner key."))
-        elif platform == "tiktokshop":
-            if not cleaned.get("app_key"):
-                self.add_error("app_key", _("TikTok Shop connections need the app key."))
-            if not (cleaned.get("app_secret") or stored["app_secret"]):
-                self.add_error("app_secret", _("TikTok Shop connections need the app secret."))
+        if not platform:  # the field's own error says why
+            return cleaned
+        for name, message in adapter_for(platform).form_requirements:
+            # A secret left empty keeps the stored one.
+            if not (cleaned.get(name) or self._stored_secrets.get(name)):
+                self.add_error(name, message)
         return cleaned
 
     def _post_clean(self) -> None:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from catalog.choices import Platform
+from core.platforms import Platform
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 

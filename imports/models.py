@@ -8,7 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import MasterProduct, Organization, Platform, TimeStampedModel
+from catalog.models import MasterProduct
+from core.models import Organization, TimeStampedModel
+from core.platforms import Platform
 from imports.encryption import EncryptedTextField
 from imports.hosts import url_origin, validate_marketplace_url
 from imports.local_time import local_datetime_text

@@ -28,7 +28,7 @@ def planned_schedules() -> list[Planned]:
             f"{PREFIX}archive-stale-mappings", "imports.tasks.archive_stale_mappings", 24 * 60, "90"
         ),
         Planned(f"{PREFIX}backup-database", "imports.tasks.backup_database_daily", 24 * 60),
-        Planned(f"{PREFIX}prune-rate-counters", "catalog.tasks.prune_rate_counters", 60),
+        Planned(f"{PREFIX}prune-rate-counters", "core.tasks.prune_rate_counters", 60),
     ]
     for connection in ChannelConnection.objects.filter(import_interval_minutes__gt=0):
         plans.append(

@@ -12,14 +12,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from catalog.models import Organization, Platform
+from core.models import Organization
+from core.platforms import Platform
 from imports.clients.errors import MarketplaceError
-from imports.clients.shopee import ShopeeClient
-from imports.clients.tiktok import TikTokShopClient
 from imports.connections import client_for
 from imports.models import ChannelConnection, ImportJob
 from imports.pipeline.joblog import job_log
 from imports.pipeline.runner import ImportRunner, stale_before
+from imports.platforms import adapter_for
 
 
 class ImportRefused(Exception):
@@ -61,17 +61,7 @@ def connection_test(*, connection: ChannelConnection) -> str:
     """
     client = client_for(connection, interactive=True)
     try:
-        if isinstance(client, ShopeeClient):
-            info = client.get_shop_info()
-            shop_name, region = info.get("shop_name", ""), info.get("region", "")
-        else:
-            assert isinstance(client, TikTokShopClient)
-            shops = client.get_authorized_shops()
-            shop = next(
-                (s for s in shops if s.get("cipher") == connection.shop_cipher),
-                shops[0] if shops else {},
-            )
-            shop_name, region = shop.get("name", ""), shop.get("region", "")
+        shop = adapter_for(connection.platform).shop(client)
     except MarketplaceError as error:
         connection.last_error = str(error)
         if error.reauthorize:
@@ -80,11 +70,11 @@ def connection_test(*, connection: ChannelConnection) -> str:
         raise
     finally:
         client.close()
-    connection.shop_name = shop_name or connection.shop_name
+    connection.shop_name = shop.name or connection.shop_name
     connection.status = ChannelConnection.Status.ACTIVE
     connection.last_error = ""
     connection.save(update_fields=["shop_name", "status", "last_error", "updated_at"])
-    return f"{shop_name} ({region})"
+    return f"{shop.name} ({shop.region})"
 
 
 def connection_authorization_start(
@@ -94,11 +84,8 @@ def connection_authorization_start(
     connection.clean()  # a row saved before the host allow-list may point anywhere
     state = secrets.token_urlsafe(24)
     client = client_for(connection, with_tokens=False)
-    if isinstance(client, ShopeeClient):
-        separator = "&" if "?" in redirect_uri else "?"
-        return client.authorization_url(f"{redirect_uri}{separator}state={state}"), state
-    assert isinstance(client, TikTokShopClient)
-    return client.authorization_url(state), state
+    adapter = adapter_for(connection.platform)
+    return adapter.authorization_url(client, redirect_uri, state), state
 
 
 @transaction.atomic
@@ -107,15 +94,11 @@ def connection_authorization_complete(
 ) -> ChannelConnection:
     """Exchange the authorization code for tokens and remember the shop."""
     connection = ChannelConnection.objects.select_for_update().get(pk=connection.pk)
-    client = client_for(connection, with_tokens=False)
-    if isinstance(client, ShopeeClient):
-        if not shop_id:
-            raise ValueError("Shopee's callback has no shop_id")
-        grant = client.exchange_code(code, shop_id)
-        connection.shop_id = str(shop_id)
-    else:
-        assert isinstance(client, TikTokShopClient)
-        grant = client.exchange_code(code)
+    adapter = adapter_for(connection.platform)
+    authorization = adapter.exchange_code(client_for(connection, with_tokens=False), code, shop_id)
+    grant = authorization.grant
+    for name, value in authorization.shop_fields.items():
+        setattr(connection, name, value)
     connection.access_token = grant.access_token
     connection.refresh_token = grant.refresh_token
     connection.access_token_expires_at = grant.access_expires_at
@@ -123,15 +106,12 @@ def connection_authorization_complete(
     connection.status = ChannelConnection.Status.ACTIVE
     connection.last_error = ""
     connection.save()
-    if isinstance(client, TikTokShopClient):
-        authorized = client_for(connection)
-        assert isinstance(authorized, TikTokShopClient)
-        shops = authorized.get_authorized_shops()
-        if shops:
-            connection.shop_cipher = shops[0]["cipher"]
-            connection.shop_id = str(shops[0]["id"])
-            connection.shop_name = shops[0].get("name", "")
-            connection.save(update_fields=["shop_cipher", "shop_id", "shop_name", "updated_at"])
+    # Some platforms name the shop only to a call made with the new token.
+    shop_fields = adapter.authorized_shop(client_for(connection))
+    if shop_fields:
+        for name, value in shop_fields.items():
+            setattr(connection, name, value)
+        connection.save(update_fields=[*shop_fields, "updated_at"])
     return connection
 
 

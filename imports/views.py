@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from catalog.models import Platform
-from catalog.selectors import Role, organization_ids_for_user
+from core.platforms import Platform
+from core.selectors import Role, organization_ids_for_user
 from imports.clients.errors import MarketplaceError
 from imports.models import ChannelConnection
 from imports.services import connection_authorization_complete

@@ -15,12 +15,12 @@ from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin_base import OrganizationScopedAdmin
-from catalog.models import Platform
-from catalog.money import format_rupiah
-from catalog.roles import Capability
-from catalog.selectors import organization_ids_for_user
-from catalog.templatetags.percent import format_percent
+from core.admin_base import OrganizationScopedAdmin
+from core.money import format_rupiah
+from core.platforms import Platform
+from core.roles import Capability
+from core.selectors import organization_ids_for_user
+from core.templatetags.percent import format_percent
 from pricing.fee_notes import source_note
 from pricing.forms import SimulatorForm
 from pricing.models import PlatformFeeConfig, PricingProfile

@@ -27,7 +27,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from catalog.money import format_rupiah
+from core.money import format_rupiah
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
@@ -276,3 +276,13 @@ def reverse(
 def gross_up(amount: Decimal, rule: FeeRule, *, discount: Decimal = ZERO) -> Breakdown:
     """The platform price whose payout covers `amount` (the master's base price)."""
     return reverse(amount, ZERO, rule, discount=discount)
+
+
+def margin_flag(margin_percentage: Decimal | None, thin_margin_percent: Decimal) -> str:
+    """The margin's flag: "negative", "thin" (below `thin_margin_percent`), or "" (healthy,
+    or no cost known)."""
+    if margin_percentage is None:
+        return ""
+    if margin_percentage < 0:
+        return "negative"
+    return "thin" if margin_percentage < thin_margin_percent else ""

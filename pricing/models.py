@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.models import MONEY, NON_NEGATIVE, Organization, Platform, TimeStampedModel
-from catalog.templatetags.percent import format_percent
+from core.models import MONEY, NON_NEGATIVE, Organization, TimeStampedModel
+from core.platforms import Platform
+from core.templatetags.percent import format_percent
 
 RATE = {"max_digits": 7, "decimal_places": 4, "validators": NON_NEGATIVE}  # percent
 
@@ -123,6 +127,19 @@ class PlatformFeeConfig(TimeStampedModel):
         )
 
 
+def default_thin_margin_percent() -> Decimal:
+    """Where a margin turns thin, until the seller says otherwise.
+
+    One definition: the threshold is the profile's `thin_margin_percent` (per organization and
+    platform, edited by the seller in the admin), and everything that flags or filters thin
+    margins reads it there. The deployment's PRICING_THIN_MARGIN_PERCENT setting is only the
+    starting value: the default of a new profile, and of the profile an organization that
+    never saved one is priced with. A seller who set 15 % expects the Thin filter, the flags
+    and the prices' breakdowns to agree on 15 %, whatever the server was started with.
+    """
+    return Decimal(settings.PRICING_THIN_MARGIN_PERCENT)
+
+
 class PricingProfile(TimeStampedModel):
     """How an organization sells on a platform: tier, tax status, order size, margin floor."""
 
@@ -153,7 +170,7 @@ class PricingProfile(TimeStampedModel):
         _("thin margin below %"),
         max_digits=5,
         decimal_places=2,
-        default=10,
+        default=default_thin_margin_percent,
         help_text=_("Listings earning less than this are flagged."),
     )
 

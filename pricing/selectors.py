@@ -6,10 +6,13 @@ from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import DecimalField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 
+from core.models import Organization
+from core.platforms import Platform
 from pricing.calculator import FeeRule
-from pricing.models import PlatformFeeConfig, PricingProfile
+from pricing.models import PlatformFeeConfig, PricingProfile, default_thin_margin_percent
 
 HUNDRED = Decimal("100")
 
@@ -60,6 +63,58 @@ def profile_for(*, organization_id: int, platform: str) -> PricingProfile:
         organization_id=organization_id, platform=platform
     ).first()
     return profile or PricingProfile(organization_id=organization_id, platform=platform)
+
+
+class PricingContext:
+    """Fee rules and pricing profiles, loaded once per organization and platform and kept
+    (an import prices page after page with the same rules)."""
+
+    def __init__(self) -> None:
+        self.configs: dict[tuple[int, str], list[PlatformFeeConfig]] = {}
+        self.profiles: dict[tuple[int, str], PricingProfile] = {}
+
+    def load(
+        self, organization_id: int, platform: str
+    ) -> tuple[list[PlatformFeeConfig], PricingProfile]:
+        key = (organization_id, platform)
+        if key not in self.configs:
+            self.configs[key] = fee_configs_for(organization_id=organization_id, platform=platform)
+            self.profiles[key] = profile_for(organization_id=organization_id, platform=platform)
+        return self.configs[key], self.profiles[key]
+
+
+def thin_margin_percent_of(
+    *, organization: str = "organization_id", platform: str = "platform"
+) -> Coalesce:
+    """A query expression: the thin-margin threshold of the row's organization and platform
+    (named by the outer query's `organization` and `platform` fields), the default when the
+    organization has no profile there. See default_thin_margin_percent for why the profile."""
+    profiles = PricingProfile.objects.filter(
+        organization_id=OuterRef(organization), platform=OuterRef(platform)
+    )
+    field = PricingProfile._meta.get_field("thin_margin_percent")
+    return Coalesce(
+        Subquery(profiles.values("thin_margin_percent")[:1]),
+        Value(default_thin_margin_percent()),
+        output_field=DecimalField(max_digits=field.max_digits, decimal_places=field.decimal_places),
+    )
+
+
+def thin_margin_percents(*, organization_ids: Iterable[int] | None) -> set[Decimal]:
+    """The distinct thresholds in force for these organizations (None: all of them), on
+    every platform: their profiles', and the default where one has no profile."""
+    if organization_ids is None:
+        organization_ids = Organization.objects.values_list("pk", flat=True)
+    organization_ids = list(organization_ids)
+    rows = list(
+        PricingProfile.objects.filter(organization_id__in=organization_ids).values_list(
+            "thin_margin_percent", flat=True
+        )
+    )
+    values = set(rows)
+    if not values or len(rows) < len(organization_ids) * len(Platform.values):
+        values.add(default_thin_margin_percent())  # someone (or no one yet) has the default
+    return values
 
 
 def fee_rule(config: PlatformFeeConfig, profile: PricingProfile) -> FeeRule:

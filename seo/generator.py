@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from seo.lint import _PROMO, PLATFORM_NAMES, TITLE_LIMITS, _is_symbol
+from seo.lint import _PROMO, PLATFORM_NAMES, _is_symbol
 
-DEFAULT_LIMITS = {"shopee": 100, "tiktokshop": 255}
 UNIT = re.compile(r"^\d+(?:[.,]\d+)?(?:[a-zA-Z]{1,4})?$")  # 250ml, 22.5W, 10000mAh, 5ATM
 SMALL_WORDS = {"dan", "untuk", "dengan", "di", "ke", "dari", "isi", "x"}
 BARE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")  # 5, 2.5: a count or size without its unit
@@ -62,9 +61,10 @@ def _dangles(word: str, waits_for_next: bool) -> bool:
     return word.casefold() in SMALL_WORDS or waits_for_next
 
 
-def generate_title(source: TitleInput, platform: str, max_length: int | None = None) -> str:
-    limit = max_length or DEFAULT_LIMITS.get(platform, 100)
-    minimum = TITLE_LIMITS.get(platform, (1, limit))[0]
+def generate_title(source: TitleInput, *, min_length: int, max_length: int) -> str:
+    """A title of at most `max_length` characters, topped up from the category towards
+    `min_length` (core.platforms.title_rules gives both)."""
+    limit, minimum = max_length, min_length
     brand = _clean(source.brand)
     brand_words = {w.casefold(): w for w in brand.split()}
     name = _clean(_without_cut_word(source.name))

@@ -16,7 +16,6 @@ from typing import Any
 # Messages are stored in English; gettext_noop marks them so the admin can translate them.
 from django.utils.translation import gettext_noop
 
-TITLE_LIMITS = {"shopee": (5, 100), "tiktokshop": (25, 255)}  # Shopee: get_item_limit wins
 MAX_HASHTAGS = 18
 MIN_DESCRIPTION_WORDS = 30
 
@@ -140,10 +139,11 @@ def lint_text(text: str) -> list[Finding]:
     return findings
 
 
-def lint_title(title: str, platform: str, max_length: int | None = None) -> list[Finding]:
+def lint_title(title: str, *, min_length: int, max_length: int) -> list[Finding]:
+    """What is wrong with `title` on a platform whose titles are `min_length`-`max_length`
+    characters (core.platforms.title_rules: the caller knows the platform and the shop)."""
     findings = lint_text(title)
-    minimum, maximum = TITLE_LIMITS.get(platform, (1, 255))
-    maximum = max_length or maximum
+    minimum, maximum = min_length, max_length
     length = len(title)
     if length > maximum:
         findings.append(

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_noop
 
-from seo.lint import TITLE_LIMITS, Finding, lint_title, text_with_params, words
+from seo.lint import Finding, lint_title, text_with_params, words
 
 IDEAL_LENGTH = {"shopee": (40, 100), "tiktokshop": (50, 120)}
 
@@ -24,9 +24,13 @@ def seo_score(
     *,
     brand: str = "",
     keywords: list[str] | None = None,
-    max_length: int | None = None,
+    min_length: int,
+    max_length: int,
 ) -> Score:
-    """Start from 100 and take points off for each weakness, saying why."""
+    """Start from 100 and take points off for each weakness, saying why.
+
+    `platform` picks the ideal length; the hard limits come from the caller
+    (core.platforms.title_rules), which knows the shop's own maximum."""
     reasons: list[dict[str, object]] = []
 
     def deduct(points: int, code: str, template: str, excerpt: str = "", **params: Any) -> None:
@@ -40,12 +44,12 @@ def seo_score(
             reason["excerpt"] = excerpt
         reasons.append(reason)
 
-    findings: list[Finding] = lint_title(title, platform, max_length)
+    findings: list[Finding] = lint_title(title, min_length=min_length, max_length=max_length)
     for finding in findings:
         points = 45 if finding.severity == "error" else 5  # a broken rule: never above Poor
         deduct(points, finding.code, finding.template, finding.excerpt, **finding.params)
     low, high = IDEAL_LENGTH.get(platform, (40, 100))
-    high = min(high, max_length or TITLE_LIMITS.get(platform, (1, 255))[1])
+    high = min(high, max_length)
     if len(title) < low:
         # Half the ideal length or less leaves buyers almost nothing to find the item by.
         points = 30 if len(title) <= low // 2 else 15

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from catalog.models import Membership
+from core.models import Membership
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 SANDBOX_HOSTS = "http://127.0.0.1:*"

@@ -9,7 +9,9 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from catalog.models import MasterProduct, Membership, Organization, Platform, PlatformMapping
+from catalog.models import MasterProduct, PlatformMapping
+from core.models import Membership, Organization
+from core.platforms import Platform
 from imports.models import ImportJob, RawImportRecord
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import django_filters as filters
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
@@ -11,11 +9,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from catalog.models import SEARCH_CONFIG, MasterProduct, Platform, PlatformMapping
-from catalog.quality import FAIR, GOOD
+from catalog.models import SEARCH_CONFIG, MasterProduct, PlatformMapping
+from catalog.selectors import quality_tier_q
+from core.api.params import MAX_UTC_OFFSET
+from core.platforms import Platform
 
 TIER_CHOICES = [("good", "Good"), ("fair", "Fair"), ("poor", "Poor")]
-MAX_UTC_OFFSET = timedelta(hours=14)  # the widest real time zone; PostgreSQL refuses more
 
 
 class SaneIsoDateTimeField(IsoDateTimeField):
@@ -32,12 +31,8 @@ class SaneIsoDateTimeFilter(filters.IsoDateTimeFilter):
 
 
 def _tier(queryset, field: str, value: str):
-    ranges = {
-        "good": Q(**{f"{field}__gte": GOOD}),
-        "fair": Q(**{f"{field}__gte": FAIR, f"{field}__lt": GOOD}),
-        "poor": Q(**{f"{field}__lt": FAIR}),
-    }
-    return queryset.filter(ranges[value]) if value in ranges else queryset
+    tiers = {tier for tier, _label in TIER_CHOICES}
+    return queryset.filter(quality_tier_q(value, field)) if value in tiers else queryset
 
 
 class ProductFilterSet(filters.FilterSet):

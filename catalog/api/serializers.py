@@ -10,9 +10,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.forms import ImageListField, VariantListField
-from catalog.models import MasterProduct, Organization, PlatformMapping
+from catalog.models import MasterProduct, PlatformMapping
 from catalog.quality import tier_for
-from catalog.selectors import organizations_for_user
+from core.models import Organization
+from core.selectors import organizations_for_user
 
 MAPPING_FIELDS = [
     "id",

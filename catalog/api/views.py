@@ -9,9 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.api.base import OrganizationScopedMixin, bad_request
 from catalog.api.filters import MappingFilterSet, ProductFilterSet
-from catalog.api.params import StrictOrderingFilter
 from catalog.api.serializers import (
     MAPPING_FIELDS,
     MappingSerializer,
@@ -21,7 +19,6 @@ from catalog.api.serializers import (
 )
 from catalog.findings import finding_text
 from catalog.models import MasterProduct, PlatformMapping
-from catalog.roles import Capability
 from catalog.selectors import common_findings, tier_counts
 from catalog.services import (
     MappingNotConfirmable,
@@ -32,6 +29,9 @@ from catalog.services import (
     product_save_edit,
     products_set_status,
 )
+from core.api.base import OrganizationScopedMixin, bad_request
+from core.api.params import StrictOrderingFilter
+from core.roles import Capability
 
 
 class ProductViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):

@@ -7,8 +7,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from catalog.api.base import OrganizationScopedMixin, bad_request, roles_of
-from catalog.roles import Capability, role_allows
+from core.api.base import OrganizationScopedMixin, bad_request, roles_of
+from core.roles import Capability, role_allows
 from imports.api.serializers import (
     ConnectionSerializer,
     ImportJobSerializer,

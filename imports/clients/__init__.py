@@ -1,1 +1,2 @@
-"""Marketplace API clients: Shopee Open Platform v2 and TikTok Shop Open API."""
+"""What every marketplace client shares: the call loop, errors, rate limiter, retry policy,
+redaction. Each marketplace's own client is in imports/platforms/<name>/client.py."""

@@ -6,7 +6,6 @@ empty on most listings, shows up here before it shows up as a bad catalog.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 MAX_EXAMPLES = 3
@@ -100,10 +99,3 @@ class CoverageCounter:
             for path, entry in sorted(self.fields.items())
         }
         return {"records": self.records, "fields": fields}
-
-
-def field_coverage(payloads: Iterable[Any]) -> dict[str, Any]:
-    counter = CoverageCounter()
-    for payload in payloads:
-        counter.add(payload)
-    return counter.report()

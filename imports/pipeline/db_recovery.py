@@ -15,9 +15,10 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 
-from catalog.populate import CatalogSession, PopulateReport
+from catalog.listings import PopulateReport
 from imports.models import ImportJob, ImportJobEvent
 from imports.pipeline.analyse import CoverageCounter
+from imports.pipeline.catalog_build import CatalogBuild
 from imports.pipeline.joblog import job_log
 from imports.pipeline.lock import job_lock_try
 
@@ -54,7 +55,7 @@ class DatabaseRecovery:
     """The runner's recovery from a passing database failure (a mixin of ImportRunner)."""
 
     job: ImportJob
-    session: CatalogSession | None
+    session: CatalogBuild | None
     coverage: CoverageCounter
     clock: Any
     report_before_page: PopulateReport | None
@@ -87,7 +88,7 @@ class DatabaseRecovery:
         if self.session is not None:
             # Its caches may name rows the failed transaction rolled back: start afresh.
             previous = self.session
-            self.session = CatalogSession(
+            self.session = CatalogBuild(
                 self.job.organization_id, error_policy=self.job.error_policy, clock=self.clock
             )
             self.session.report = self.report_before_page or previous.report

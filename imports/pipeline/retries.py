@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 
 from imports.models import ImportJob, ImportJobEvent, RawImportRecord
-from imports.pipeline.fetch import PAGE_SIZE, Fetcher, Page
+from imports.pipeline.fetch import Fetcher, Page
 from imports.pipeline.joblog import job_log
 
 
@@ -80,8 +80,9 @@ class ListingRetries:
         self._last_retry_round = time.monotonic()
         recovered_before = job.recovered_count
         job_log(job, f"Fetching {len(pending)} listing(s) again that failed for a passing reason.")
-        for start in range(0, len(pending), PAGE_SIZE):
-            chunk = pending[start : start + PAGE_SIZE]
+        size = self.fetcher.page_size  # a retried page is as large as a fetched one
+        for start in range(0, len(pending), size):
+            chunk = pending[start : start + size]
             ids = self._not_yet_landed(chunk)
             page = self.fetcher.fetch_ids(ids) if ids else Page(records=[])
             self._commit_page(page, retried=chunk)

@@ -19,26 +19,22 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
-from catalog.models import Platform
-from catalog.populate import CatalogSession, PopulateReport
+from catalog.listings import PopulateReport
 from catalog.shop_skus import placeholder_skus_merge
-from config.logging import log_context
+from core.log_context import log_context
 from imports.clients.errors import ErrorType, MarketplaceError
-from imports.clients.shopee import ShopeeClient
-from imports.clients.tiktok import TikTokShopClient
 from imports.connections import REAUTHORIZE_SENTENCE, client_for
 from imports.local_time import local_datetime_text
 from imports.models import ChannelConnection, ImportJob, ImportJobEvent
 from imports.pipeline.analyse import CoverageCounter
 from imports.pipeline.calls import CallCounter
+from imports.pipeline.catalog_build import CatalogBuild
 from imports.pipeline.db_recovery import DatabaseRecovery, JobLockLost, database_error_transient
 from imports.pipeline.fetch import (
     Fetcher,
     Page,
     PagingCapReached,
     PagingStuck,
-    ShopeeFetcher,
-    TikTokFetcher,
     Window,
     window_split,
 )
@@ -61,6 +57,7 @@ from imports.pipeline.retries import (
     retry_list_add,
 )
 from imports.pipeline.timing import StageClock
+from imports.platforms import adapter_for
 
 logger = logging.getLogger("imports.pipeline")
 
@@ -103,11 +100,8 @@ class JobCancelled(Exception):
 
 def fetcher_for(connection_row: ChannelConnection, on_call: CallCounter) -> Fetcher:
     client = client_for(connection_row, on_call=on_call, observer=on_call)
-    if connection_row.platform == Platform.SHOPEE:
-        assert isinstance(client, ShopeeClient)
-        return ShopeeFetcher(client, concurrency=connection_row.concurrency)
-    assert isinstance(client, TikTokShopClient)
-    return TikTokFetcher(client, concurrency=connection_row.concurrency)
+    adapter = adapter_for(connection_row.platform)
+    return adapter.fetcher(client, concurrency=connection_row.concurrency)
 
 
 class ImportRunner(ListingRetries, DatabaseRecovery):
@@ -122,7 +116,7 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
         self.progress = progress or (lambda job: None)
         self.calls = CallCounter()
         self.clock = StageClock()
-        self.session: CatalogSession | None = None
+        self.session: CatalogBuild | None = None
         self.coverage = CoverageCounter()
         self.errors_logged = 0
         self.splits_without_progress = 0
@@ -250,7 +244,7 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
         job.stage = ImportJob.Stage.FETCHING
         job.save(update_fields=["stage", "updated_at"])
         if not job.dry_run:
-            self.session = CatalogSession(
+            self.session = CatalogBuild(
                 job.organization_id, error_policy=job.error_policy, clock=self.clock
             )
         self.coverage = CoverageCounter.from_report(job.field_coverage)

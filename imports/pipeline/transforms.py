@@ -150,3 +150,9 @@ def common_prefix_sku(skus: list[str]) -> str:
         prefix = prefix[:cut] if cut > 0 else ""
     prefix = prefix.rstrip(separators)
     return prefix if len(prefix) >= 3 else ""
+
+
+def brand(name: Any) -> str:
+    """A brand name; the placeholders sellers pick for "no brand" are no brand."""
+    text = clean_text(name)
+    return "" if text.lower() in ("nobrand", "no brand", "tidak ada merek") else text

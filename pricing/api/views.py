@@ -11,9 +11,9 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from catalog.api.base import OrganizationScopedMixin, roles_of
-from catalog.models import Platform
-from catalog.roles import Capability
+from core.api.base import OrganizationScopedMixin, roles_of
+from core.platforms import Platform
+from core.roles import Capability
 from pricing.calculator import Breakdown
 from pricing.models import CategoryGroup, SellerTier
 from pricing.services import price_quote

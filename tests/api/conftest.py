@@ -2,7 +2,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from catalog.models import Membership
+from core.models import Membership
 from tests.factories import MembershipFactory, UserFactory
 
 

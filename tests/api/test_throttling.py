@@ -164,8 +164,8 @@ def test_the_default_user_budget_outlasts_a_full_catalog_sync(merchandiser):
 
 
 def test_idle_counts_are_pruned_by_the_scheduled_task(merchandiser, clock):
-    from catalog.models import RateCounter
-    from catalog.tasks import prune_rate_counters
+    from core.models import RateCounter
+    from core.tasks import prune_rate_counters
 
     clock.now = time.time()  # the pruning reads the real clock
     token_client(merchandiser).get(PRODUCTS)

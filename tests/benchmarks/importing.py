@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
-from catalog.models import Organization
+from core.models import Organization
 from imports.models import ImportJob
 from imports.pipeline.runner import ImportRunner
 from imports.services import import_job_start

@@ -13,12 +13,13 @@ from typing import Any
 from catalog.listings import master_values
 from catalog.matching import generated_sku, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
-from imports.clients.shopee import MAX_IDS_PER_CALL, ShopeeClient
-from imports.clients.tiktok import TikTokShopClient
 from imports.connections import client_for
 from imports.models import ImportJob, RawImportRecord
 from imports.pipeline.mappings import transform_record
 from imports.pipeline.raw_store import content_hash
+from imports.platforms.shopee.client import ShopeeClient
+from imports.platforms.shopee.rules import MAX_IDS_PER_CALL
+from imports.platforms.tiktokshop.client import TikTokShopClient
 from tests.benchmarks.importing import PLATFORMS, SandboxCredentials, new_organization
 from tests.sandbox_fixtures import connect_sandbox
 

@@ -17,7 +17,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
-from catalog.models import MasterProduct, Membership, Organization
+from catalog.models import MasterProduct
+from core.models import Membership, Organization
 
 SLUG = "bench-serving"
 CHUNK = 100_000

@@ -33,7 +33,7 @@ def test_rematch_a_catalog_imported_before_and_split_an_automatic_link(
 
     page = make_page()
     log_in(page, merchandiser.username)
-    page.goto("/admin/catalog/organization/")
+    page.goto("/admin/core/organization/")
     select_and_run(page, [organization.pk], "Re-match the catalog (shows what would change first)")
     # The dry run: what would change, nothing written yet.
     expect(page.locator(f"#rematch-{organization.slug}")).to_be_visible()

@@ -21,7 +21,9 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import MasterProduct, Membership, Platform
+from catalog.models import MasterProduct
+from core.models import Membership
+from core.platforms import Platform
 from imports.models import ChannelConnection, ImportJob
 from imports.services import import_job_run, import_job_start
 from tests.browser.conftest import log_in
@@ -142,7 +144,7 @@ def admin_urls(connections) -> list[str]:
         reverse("admin:catalog_masterproduct_change", args=[product.pk]),
         reverse("admin:imports_channelconnection_change", args=[tiktok.pk]),
         reverse("admin:imports_importjob_change", args=[job.pk]),
-        reverse("admin:catalog_organization_change", args=[product.organization_id]),
+        reverse("admin:core_organization_change", args=[product.organization_id]),
     ]
     return changelists + change_pages
 

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from catalog.models import MasterProduct, Platform
+from catalog.models import MasterProduct
+from core.platforms import Platform
 from tests.factories import (
     MasterProductFactory,
     PlatformMappingFactory,

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from catalog.candidates import blocking_query, similar_products
-from seo.services import keyword_statistics
+from catalog.listing_seo import keyword_statistics
 from tests.factories import MasterProductFactory, PlatformMappingFactory
 
 

@@ -4,8 +4,8 @@ a merge."""
 import pytest
 
 from catalog.models import MasterProduct, PlatformMapping
-from catalog.populate import catalog_populate
 from imports.models import ImportJob, RawImportRecord
+from imports.pipeline.catalog_build import catalog_populate
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from catalog.models import MasterProduct, Platform
+from catalog.models import MasterProduct
+from core.platforms import Platform
 from tests.factories import MasterProductFactory, PlatformMappingFactory, RawImportRecordFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.core.management import call_command
 
 from catalog.matching import AUTO_LINK_THRESHOLD
 from catalog.models import MasterProduct, PlatformMapping
-from catalog.populate import catalog_populate
 from catalog.services import product_save_edit
 from imports.models import ImportJob, RawImportRecord
+from imports.pipeline.catalog_build import catalog_populate
 from imports.services import import_job_run, import_job_start
 from tests.catalog.match_quality import match_quality
 from tests.sandbox_fixtures import connect_sandbox
@@ -166,7 +166,7 @@ def test_deleted_listings_mark_their_mapping_and_keep_the_product(
 def _fetch_raw_only(connection):
     """Store a shop's payloads without building the catalog (what populate_catalog reads)."""
     from imports.pipeline.fetch import Window
-    from imports.pipeline.raw_store import raw_records_upsert
+    from imports.pipeline.raw_store import raw_records_prepare
     from imports.pipeline.runner import ImportRunner
 
     job = import_job_start(connection=connection, queue=False)
@@ -174,7 +174,8 @@ def _fetch_raw_only(connection):
     runner._plan()
     for window in job.checkpoint["windows"]:
         for page in runner.fetcher.pages(Window(*window), None):
-            raw_records_upsert(job=job, records=page.records)
+            raws, _stored = raw_records_prepare(job=job, records=page.records)
+            RawImportRecord.objects.bulk_create(raws)
 
 
 def test_dry_run_writes_nothing_and_reports(make_sandbox, organization):

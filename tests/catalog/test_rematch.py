@@ -137,7 +137,7 @@ def test_the_admin_dry_run_lists_links_first_in_the_readers_language(
 ):
     before = _catalog_state(organization)
     page = merchandiser_client.post(
-        reverse("admin:catalog_organization_changelist"),
+        reverse("admin:core_organization_changelist"),
         {"action": "rematch_catalog_action", "_selected_action": [organization.pk]},
         HTTP_ACCEPT_LANGUAGE="id",
     ).content.decode()
@@ -154,7 +154,7 @@ def test_only_owners_and_merchandisers_may_rematch(legacy_catalog, client, viewe
     client.force_login(viewer)
     before = _catalog_state(organization)
     response = client.post(
-        reverse("admin:catalog_organization_changelist"),
+        reverse("admin:core_organization_changelist"),
         {
             "action": "rematch_catalog_action",
             "_selected_action": [organization.pk],

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pytest
 from django.urls import reverse
 
+from core.platforms import title_rules
 from seo.generator import TitleInput, generate_title
 from tests.factories import MasterProductFactory, PlatformMappingFactory
 
@@ -49,7 +52,7 @@ from tests.factories import MasterProductFactory, PlatformMappingFactory
     ],
 )
 def test_a_cut_title_does_not_end_on_a_fragment(name, brand, limit, expected):
-    title = generate_title(TitleInput(name, brand), "shopee", limit)
+    title = generate_title(TitleInput(name, brand), **asdict(title_rules("shopee", limit)))
     assert title == expected
     assert len(title) <= limit
 
@@ -63,7 +66,7 @@ def test_a_cut_title_does_not_end_on_a_fragment(name, brand, limit, expected):
     ],
 )
 def test_complete_titles_keep_their_numbers(name, expected):
-    assert generate_title(TitleInput(name), "shopee", 100) == expected
+    assert generate_title(TitleInput(name), **asdict(title_rules("shopee", 100))) == expected
 
 
 @pytest.mark.django_db

@@ -18,7 +18,7 @@ from tests.factories import MasterProductFactory, PlatformMappingFactory
 BASE = Path(settings.BASE_DIR)
 PO_FILE = BASE / "locale" / "id" / "LC_MESSAGES" / "django.po"
 THIRD_PARTY_PO_FILE = BASE / "locale_thirdparty" / "id" / "LC_MESSAGES" / "django.po"
-SOURCE_DIRS = ("catalog", "imports", "pricing", "seo", "config")
+SOURCE_DIRS = ("core", "catalog", "imports", "pricing", "seo", "config")
 GETTEXT_CALLS = {
     "_",
     "gettext",

@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from rest_framework.test import APIClient
 
-from catalog.demo import demo_catalog_create
 from config.settings import BASE_DIR
+from imports.demo_catalog import demo_catalog_create
 
 README = (BASE_DIR / "README.md").read_text(encoding="utf-8")
 PROSE = " ".join(README.replace("\n  ", " ").split())  # line breaks and list indents as spaces

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection, transaction
 
 from catalog.models import PlatformMapping
-from catalog.populate import CatalogSession
 from imports.models import ImportJob, RawImportRecord
+from imports.pipeline.catalog_build import CatalogBuild
 from imports.sandbox.catalog import DirtRates
 from imports.services import import_job_run, import_job_start
 from tests.sandbox_fixtures import connect_sandbox
@@ -133,7 +133,7 @@ def test_a_batch_waits_for_the_organizations_batch_in_flight(organization):
 
     def build(raw, hold: bool) -> None:
         try:
-            session = CatalogSession(organization.pk)
+            session = CatalogBuild(organization.pk)
             if hold:  # a session past its first batch (which refreshes statistics)
                 with transaction.atomic():
                     session.process([warm_up])

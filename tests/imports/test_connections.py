@@ -12,8 +12,8 @@ from django.db import connection as db
 from django.urls import reverse
 from django_q.models import OrmQ
 
-from catalog.models import Organization
 from config.settings import BASE_DIR
+from core.models import Organization
 from imports.models import ChannelConnection, ImportJob
 from imports.services import import_job_start
 from tests.factories import MembershipFactory, UserFactory

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from catalog.bulk import copy_insert
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.populate import MAPPING_COPY_FIELDS
+from core.bulk import copy_insert
 from imports.models import ImportJob
 from imports.services import import_job_run, import_job_start
 from imports.tasks import archive_stale_mappings

@@ -168,7 +168,7 @@ def test_connect_shop_refuses_another_host(only_the_sandbox, rogue):
             stderr=StringIO(),
         )
     assert not ChannelConnection.objects.filter(name="Rogue").exists()
-    from catalog.models import Organization
+    from core.models import Organization
 
     assert not Organization.objects.filter(slug="toko-rogue").exists()
 

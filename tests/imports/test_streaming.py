@@ -7,7 +7,7 @@ import pytest
 
 from catalog.models import MasterProduct, PlatformMapping
 from imports.models import ImportJob, RawImportRecord
-from imports.pipeline.analyse import field_coverage
+from imports.pipeline.analyse import CoverageCounter
 from imports.pipeline.prefetch import prefetched
 from imports.services import import_job_resume, import_job_run, import_job_start
 from tests.sandbox_fixtures import connect_sandbox
@@ -87,7 +87,10 @@ def test_each_page_is_stored_built_priced_titled_and_scored_in_one_pass(
     assert priced.count() == mappings.count()
     assert not MasterProduct.objects.filter(organization=organization, quality_score=None).exists()
     # Coverage counted while streaming equals coverage over the stored payloads.
-    stored = field_coverage(raws.order_by("id").values_list("raw_data", flat=True))
+    counter = CoverageCounter()
+    for payload in raws.order_by("id").values_list("raw_data", flat=True):
+        counter.add(payload)
+    stored = counter.report()
     assert job.field_coverage["records"] == stored["records"] == 250
     assert job.field_coverage["fields"].keys() == stored["fields"].keys()
     for path, entry in stored["fields"].items():

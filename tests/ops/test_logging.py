@@ -6,8 +6,8 @@ import os
 import subprocess
 import sys
 
-from config.logging import ContextFilter, JsonFormatter, log_context
 from config.settings import BASE_DIR
+from core.log_context import ContextFilter, JsonFormatter, log_context
 from imports.clients.redaction import RedactingFilter
 
 

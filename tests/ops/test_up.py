@@ -14,8 +14,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from catalog.models import MasterProduct, Organization, Platform
+from catalog.models import MasterProduct
 from config.settings import BASE_DIR
+from core.models import Organization
+from core.platforms import Platform
 from imports.demo import DEMO_SHOPEE_NAME, DEMO_TIKTOK_NAME
 from imports.models import ChannelConnection, ImportJob
 from imports.services import import_job_start

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pricing import calculator
-from pricing.calculator import FeeRule, PricingError, forward, gross_up, reverse
+from pricing.calculator import FeeRule, PricingError, forward, gross_up, margin_flag, reverse
 
 SHOPEE_GOX = FeeRule(
     commission=D("0.08"),
@@ -225,3 +225,11 @@ def test_reverse_is_the_lowest_price_that_pays_out_the_target(
             reverse(cost, margin, bounded, discount=discount, shipping=shipping)
     else:
         assert reverse(cost, margin, bounded, discount=discount, shipping=shipping) == quote
+
+
+def test_margin_flags_against_the_threshold_given():
+    assert margin_flag(D("-0.01"), D("10")) == "negative"
+    assert margin_flag(D("0"), D("10")) == "thin"
+    assert margin_flag(D("9.99"), D("10")) == "thin"
+    assert margin_flag(D("10"), D("10")) == ""
+    assert margin_flag(None, D("10")) == ""

@@ -1,10 +1,10 @@
 """Generated titles: within limits, never breaking a rule, brand first, deterministic."""
 
-from decimal import Decimal
+from dataclasses import asdict
 
 import pytest
 
-from catalog.quality import QualityInput, assess, tier_for
+from core.platforms import TITLE_RULES, title_rules
 from imports.sandbox.catalog import DirtRates, SellerCatalog
 from seo.generator import TitleInput, generate_title
 from seo.keywords import normalize, rank_keywords
@@ -28,14 +28,15 @@ def _inputs():
 def test_generated_titles_keep_every_rule(platform, limit):
     dirty = 0
     for source in _inputs():
-        dirty += bool(lint_title(source.name, "shopee"))
-        title = generate_title(source, platform, limit)
+        dirty += bool(lint_title(source.name, **asdict(TITLE_RULES["shopee"])))
+        rules = title_rules(platform, limit)
+        title = generate_title(source, **asdict(rules))
         assert len(title) <= limit
-        errors = {f.code for f in lint_title(title, platform, limit) if f.severity == "error"}
+        errors = {f.code for f in lint_title(title, **asdict(rules)) if f.severity == "error"}
         assert errors <= {"too_short"}, (source.name, title, errors)
         if source.brand:
             assert title.startswith(source.brand), (source.brand, title)
-        assert title == generate_title(source, platform, limit)  # deterministic
+        assert title == generate_title(source, **asdict(rules))  # deterministic
         words = [w.casefold() for w in title.split()]
         assert len(words) == len(set(words))  # no repeated words
     assert dirty > 100  # the sandbox gave us promo words and emoji to clean up
@@ -43,7 +44,8 @@ def test_generated_titles_keep_every_rule(platform, limit):
 
 def test_generator_cleans_promo_and_keeps_units_and_brand_spelling():
     title = generate_title(
-        TitleInput("🔥PROMO🔥 anker power bank 10000mAh 22.5W murah COD", brand="Anker"), "shopee"
+        TitleInput("🔥PROMO🔥 anker power bank 10000mAh 22.5W murah COD", brand="Anker"),
+        **asdict(TITLE_RULES["shopee"]),
     )
     assert title == "Anker Power Bank 10000mAh 22.5W"
 
@@ -51,7 +53,7 @@ def test_generator_cleans_promo_and_keeps_units_and_brand_spelling():
 def test_tiktok_titles_reach_25_characters_from_the_category():
     title = generate_title(
         TitleInput("Topi Rajut", category="Aksesoris Fashion", subcategory="Topi Pria"),
-        "tiktokshop",
+        **asdict(TITLE_RULES["tiktokshop"]),
     )
     assert title == "Topi Rajut Pria Aksesoris Fashion" and len(title) >= 25
 
@@ -74,36 +76,3 @@ def test_keywords_skip_stopwords_and_prefer_telling_terms():
     assert keywords.index("pakaian pria") > keywords.index("kaos polos")
     assert "kaos polos" in keywords
     assert len(keywords) <= 12
-
-
-def test_quality_rubric_tiers_and_recommendations():
-    complete = assess(
-        QualityInput(
-            platform="tiktokshop",
-            title="Erigo Kaos Polos Cotton Combed 30s Oversize Hitam",
-            brand="Erigo",
-            description="Kaos katun adem untuk sehari-hari. " * 8 + "Isi paket 1 kaos.",
-            image_count=6,
-            attributes={"Merek": "Erigo", "Bahan": "Katun"},
-            category="Pakaian Pria",
-            weight_kg=Decimal("0.2"),
-            dimensions=(Decimal("25"), Decimal("20"), Decimal("2")),
-            price=Decimal("99000"),
-        )
-    )
-    assert complete.score == 100 and complete.tier == "good" and complete.findings == []
-    weak = assess(
-        QualityInput(
-            platform="shopee", title="Kaos 🔥 Murah", image_count=2, price=Decimal("99000")
-        )
-    )
-    assert weak.tier == "poor"
-    blocks = {f["block"] for f in weak.findings}
-    assert blocks == {"title", "images", "description", "attributes", "logistics"}
-    assert all(f["recommendation"] for f in weak.findings)
-    assert (tier_for(85), tier_for(84), tier_for(60), tier_for(59)) == (
-        "good",
-        "fair",
-        "fair",
-        "poor",
-    )

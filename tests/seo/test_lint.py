@@ -1,7 +1,10 @@
 """Sixty-odd realistic Indonesian listings with the findings and scores they should get."""
 
+from dataclasses import asdict
+
 import pytest
 
+from core.platforms import TITLE_RULES
 from seo.lint import lint_description, lint_title
 from seo.scoring import seo_score
 
@@ -142,9 +145,11 @@ def test_there_are_at_least_sixty_cases():
     ("platform", "title", "brand", "errors", "band"), TITLES, ids=[t[1][:40] for t in TITLES]
 )
 def test_title_findings_and_score(platform, title, brand, errors, band):
-    found = {f.code for f in lint_title(title, platform) if f.severity == "error"}
+    found = {
+        f.code for f in lint_title(title, **asdict(TITLE_RULES[platform])) if f.severity == "error"
+    }
     assert found == errors
-    score = seo_score(title, platform, brand=brand)
+    score = seo_score(title, platform, brand=brand, **asdict(TITLE_RULES[platform]))
     assert band[0] <= score.value <= band[1], score.reasons
     for reason in score.reasons:
         assert reason["message"] and reason["points"] < 0  # every deduction says why

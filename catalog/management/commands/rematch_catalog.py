@@ -6,8 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.management.options import organization_option
 from catalog.rematch import catalog_rematch
+from core.management.options import organization_option
 
 COUNTS = (
     ("linked", "listings would link to a matching product", "listings linked"),

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from catalog.models import Organization
+from core.models import Organization
+from imports.platforms import adapter_for, adapters
 from imports.services import connection_create_or_update
 
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--organization", required=True, help="organization slug")
-        parser.add_argument("--platform", required=True, choices=["shopee", "tiktokshop"])
+        parser.add_argument("--platform", required=True, choices=[a.platform for a in adapters()])
         parser.add_argument("--name", required=True)
         parser.add_argument("--base-url", required=True)
         parser.add_argument("--auth-base-url", default="")
@@ -41,18 +42,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         platform = options["platform"]
-        if platform == "shopee":
-            missing = [
-                f"--{n}"
-                for n in ("partner-id", "partner-key", "shop-id")
-                if not options[n.replace("-", "_")]
-            ]
-        else:
-            missing = [
-                f"--{n}"
-                for n in ("app-key", "app-secret", "shop-cipher")
-                if not options[n.replace("-", "_")]
-            ]
+        missing = [
+            f"--{name.replace('_', '-')}"
+            for name in adapter_for(platform).required_credentials
+            if not options[name]
+        ]
         if missing:
             raise CommandError(f"{platform} connections need {', '.join(missing)}")
         expires = options["access_token_expires_in"]

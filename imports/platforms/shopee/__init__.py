@@ -1,0 +1,1 @@
+"""Shopee Open Platform v2: client, fetcher, field mappings and API rules (see adapter.py)."""
