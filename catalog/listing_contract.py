@@ -78,3 +78,12 @@ class IncomingListing:
     @property
     def platform(self) -> str:
         return self.record.platform
+
+
+@dataclass
+class UpsertResult:
+    """A batch's answer: one outcome per listing, in the order given (None for a listing the
+    catalog did not get to), and the batch's counts (a catalog.listings.PopulateReport)."""
+
+    outcomes: list[ListingOutcome | None]
+    report: Any

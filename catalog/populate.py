@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from catalog.batch_matching import NewListingMatching, Review
 from catalog.enrich import ENRICHED_MAPPING_FIELDS, ListingEnricher
-from catalog.listing_contract import IncomingListing, Issue, ListingOutcome, ListingRecord
+from catalog.listing_contract import (
+    IncomingListing,
+    Issue,
+    ListingOutcome,
+    ListingRecord,
+    UpsertResult,
+)
 from catalog.listings import (
     PopulateReport,
     json_ready,
@@ -91,9 +97,9 @@ class CatalogSession:
         """Document frequency of title words in the organization's catalog, and its size."""
         return self.enricher.seo.statistics(self.organization_id)
 
-    def process(self, listings: list[IncomingListing]) -> PopulateReport:
-        """Upsert one batch of listings into the catalog (in the caller's transaction); each
-        listing's `outcome` says what became of it. Returns the batch's counts."""
+    def process(self, listings: list[IncomingListing]) -> UpsertResult:
+        """Upsert one batch of listings into the catalog (in the caller's transaction): one
+        outcome per listing, in order (also left on each listing), and the batch's counts."""
         self._lock_organization()
         self._refresh_statistics()
         builder = BatchBuilder(self)
@@ -103,7 +109,7 @@ class CatalogSession:
         self.report.add(builder.report)
         if not self.dry_run:
             self._inserted += len(builder.new_masters) + len(builder.new_mappings)
-        return builder.report
+        return UpsertResult([listing.outcome for listing in listings], builder.report)
 
     def _lock_organization(self) -> None:
         """Wait until no other batch of this organization is being built, until commit.

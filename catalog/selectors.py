@@ -7,13 +7,11 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.quality import tier_bounds
-from core.selectors import organization_ids_for_user
 
 
 def product_has_mappings() -> Exists:
@@ -22,13 +20,6 @@ def product_has_mappings() -> Exists:
 
 def product_listed_on(platform: str) -> Exists:
     return Exists(PlatformMapping.objects.filter(master_product=OuterRef("pk"), platform=platform))
-
-
-def products_for_user(*, user: AbstractBaseUser | AnonymousUser) -> QuerySet[MasterProduct]:
-    products = MasterProduct.objects.all()
-    if getattr(user, "is_superuser", False):
-        return products
-    return products.filter(organization_id__in=organization_ids_for_user(user=user))
 
 
 def sku_rules_for(organization_id: int) -> tuple:

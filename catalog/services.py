@@ -329,3 +329,13 @@ def quality_refresh(*, products: QuerySet[MasterProduct]) -> int:
     bulk_update_rows(MasterProduct, changed_products, ["quality_score", "quality_issues"])
     bulk_update_rows(PlatformMapping, changed_mappings, ["quality_score", "quality_issues"])
     return len(changed_products)
+
+
+@transaction.atomic
+def products_with_listings_create(
+    *, products: list[MasterProduct], mappings: list[PlatformMapping]
+) -> int:
+    """Store new products and their listings as given, already matched (the demo catalog)."""
+    MasterProduct.objects.bulk_create(products, batch_size=500)
+    PlatformMapping.objects.bulk_create(mappings, batch_size=500)
+    return len(products)

@@ -265,9 +265,6 @@ class OrganizationScopedAdmin(admin.ModelAdmin):
         # exclude() keeps rows with no organization (shared defaults): those are refused too.
         return queryset.exclude(**{f"{self._organization_lookup()}__in": allowed})
 
-    def refused_count(self, request: HttpRequest, capability: Capability, queryset) -> int:
-        return self.refused_rows(request, capability, queryset).count()
-
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.may(request, Capability.VIEW)
 

@@ -19,7 +19,7 @@ from core.roles import Capability
 from core.templatetags.percent import format_percent
 from imports.explain import job_failure_explanation
 from imports.local_time import local_datetime_text
-from imports.models import ImportJob, ImportJobEvent
+from imports.models import BUILD_COUNTS, FETCH_COUNTS, ImportJob, ImportJobEvent, count_fields
 from imports.pipeline.joblog import event_text
 from imports.selectors import import_job_progress
 from imports.services import (
@@ -32,28 +32,8 @@ from imports.services import (
 # What the page's script refreshes from the progress endpoint: every figure that moves while
 # an import runs (the rest, like coverage and timing, is final only when it ends: reload).
 JOB_STATE_FIELDS = ("status", "stage", "error_type", "error_message", "auto_resume_time")
-FETCHING_FIELDS = (
-    "total",
-    "listed_count",
-    "fetched_count",
-    "stored_count",
-    "failed_count",
-    "retried_count",
-    "recovered_count",
-    "retry_report",
-    "api_calls",
-)
-BUILDING_FIELDS = (
-    "processed_count",
-    "created_count",
-    "updated_count",
-    "linked_count",
-    "title_linked_count",
-    "suggested_count",
-    "placeholder_skus_report",
-    "unchanged_count",
-    "invalid_count",
-)
+FETCHING_FIELDS = ("total", *count_fields(FETCH_COUNTS), "retry_report", "api_calls")
+BUILDING_FIELDS = (*count_fields(BUILD_COUNTS), "placeholder_skus_report")
 LIVE_FIELDS = (
     *JOB_STATE_FIELDS,
     *FETCHING_FIELDS,

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from catalog.matching import normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
+from catalog.services import products_with_listings_create
 from core.models import Membership, Organization
 from core.platforms import Platform
 from imports.sandbox.products import ProductSpec, product_spec
@@ -81,7 +82,6 @@ def demo_catalog_create(*, organization: Organization, size: int, seed: int = 1)
     products = [
         _product_from_spec(organization, spec) for spec in specs if spec.sku not in existing
     ]
-    MasterProduct.objects.bulk_create(products, batch_size=500)
     mappings = []
     for product, spec in zip(products, (s for s in specs if s.sku not in existing), strict=True):
         if spec.index % 10 < 7:
@@ -112,5 +112,4 @@ def demo_catalog_create(*, organization: Organization, size: int, seed: int = 1)
                     platform_data={"seller_sku": spec.sku, "status": "ACTIVATE"},
                 )
             )
-    PlatformMapping.objects.bulk_create(mappings, batch_size=500)
-    return len(products)
+    return products_with_listings_create(products=products, mappings=mappings)

@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from catalog.models import ListingStatus, MasterProduct, PlatformMapping
+from catalog.retirement import ShopRead, StaleMappingsReport, stale_listings_retire
 from imports.models import ChannelConnection, ImportJob, RawImportRecord, WorkerHeartbeat
 from imports.pipeline.memory import resident_mb
 
@@ -37,38 +35,10 @@ def raw_records_cleanup(*, older_than: timedelta, dry_run: bool = False) -> Main
     return MaintenanceReport(matched, deleted, False)
 
 
-@dataclass
-class StaleMappingsReport:
-    """What `stale_mappings_archive` found, and changed unless it was a dry run."""
-
-    archived_products: int  # listings of products archived for longer than the days given
-    gone: int  # listings the last complete full import of their shop no longer saw
-    dry_run: bool
-
-    def __str__(self) -> str:
-        verb = "would stop" if self.dry_run else "stopped"
-        return (
-            f"{verb} syncing {self.archived_products} listing(s) of products archived for "
-            f"longer, and {self.gone} listing(s) their shop no longer lists"
-        )
-
-
-def _of_archived_products(days: int) -> QuerySet[PlatformMapping]:
-    return PlatformMapping.objects.filter(
-        master_product__status=MasterProduct.Status.ARCHIVED,
-        master_product__archived_at__lt=timezone.now() - timedelta(days=days),
-        sync_enabled=True,
-    )
-
-
-def _no_longer_listed() -> QuerySet[PlatformMapping]:
-    """Listings of a shop that its last complete full import did not read.
-
-    Complete: succeeded, not a dry run, nothing left to fetch again; an import that missed
-    listings for any reason says nothing about them. A mapping from before shops were
-    recorded on mappings counts as the shop's when the organization has one shop there.
-    """
-    gone = Q(pk__in=[])
+def full_shop_reads() -> list[ShopRead]:
+    """Each connected shop's last complete full import: succeeded, not a dry run, nothing left
+    to fetch again (an import that missed listings for any reason says nothing about them)."""
+    reads = []
     for connection in ChannelConnection.objects.all():
         last_full = (
             ImportJob.objects.filter(
@@ -88,37 +58,19 @@ def _no_longer_listed() -> QuerySet[PlatformMapping]:
             organization_id=connection.organization_id, platform=connection.platform
         )
         if siblings.count() == 1:
-            shops.append("")
-        gone |= Q(
-            organization_id=connection.organization_id,
-            platform=connection.platform,
-            platform_shop_id__in=shops,
-        ) & (Q(last_synced_at__isnull=True) | Q(last_synced_at__lt=last_full.started_at))
-    return PlatformMapping.objects.filter(gone).exclude(
-        listing_status=ListingStatus.DELETED, sync_enabled=False
-    )
+            shops.append("")  # mappings from before shops were recorded are this shop's
+        reads.append(
+            ShopRead(
+                connection.organization_id, connection.platform, tuple(shops), last_full.started_at
+            )
+        )
+    return reads
 
 
 def stale_mappings_archive(*, days: int, dry_run: bool = False) -> StaleMappingsReport:
-    """Stop syncing listings that are over: those of products archived more than `days` ago,
-    and those their shop no longer lists (marked deleted). A listing an import read is never
-    touched, however long ago it last changed."""
-    gone = _no_longer_listed()
-    archived = _of_archived_products(days).exclude(pk__in=gone.values("pk"))
-    if dry_run:
-        return StaleMappingsReport(archived.count(), gone.count(), True)
-    now = timezone.now()
-    with transaction.atomic():
-        gone_count = gone.update(
-            listing_status=ListingStatus.DELETED,
-            sync_enabled=False,
-            sync_status=PlatformMapping.SyncStatus.DISABLED,
-            updated_at=now,
-        )
-        archived_count = archived.update(
-            sync_enabled=False, sync_status=PlatformMapping.SyncStatus.DISABLED, updated_at=now
-        )
-    return StaleMappingsReport(archived_count, gone_count, False)
+    """Stop syncing listings that are over (catalog.retirement), judged by the shops' last
+    complete full imports."""
+    return stale_listings_retire(shop_reads=full_shop_reads(), days=days, dry_run=dry_run)
 
 
 def heartbeat_record(name: str = "django-q2") -> WorkerHeartbeat:

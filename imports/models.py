@@ -186,6 +186,25 @@ class ChannelConnection(TimeStampedModel):
         return True
 
 
+# The job's counters, each stored as <name>_count: one list for the runner that writes them,
+# the job page and the API that show them.
+FETCH_COUNTS = ("listed", "fetched", "stored", "failed", "retried", "recovered")
+BUILD_COUNTS = (
+    "processed",  # the catalog report's counts (catalog.listings.PopulateReport)
+    "created",
+    "updated",
+    "linked",
+    "title_linked",
+    "suggested",
+    "unchanged",
+    "invalid",
+)
+
+
+def count_fields(names: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{name}_count" for name in names)
+
+
 class ImportJob(TimeStampedModel):
     """One run of pulling a shop's listings into the raw store."""
 

@@ -23,23 +23,18 @@ payout reaches C + m*N, every fee rounded as forward rounds it; above the maximu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from django.utils.translation import gettext as _
 
-from core.money import format_rupiah
+from core.money import format_rupiah, quantize_rupiah
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
-RUPIAH = Decimal("1")
 
 
 class PricingError(ValueError):
     """A price that cannot be computed; the message says why."""
-
-
-def _money(value: Decimal) -> Decimal:
-    return value.quantize(RUPIAH, rounding=ROUND_HALF_UP)
 
 
 def _require_decimal(**values: object) -> None:
@@ -125,13 +120,13 @@ def _percentage_fees(
     net: Decimal, rule: FeeRule
 ) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal, bool]:
     """Commission, program, payment, affiliate and PPh 22 on `net`, each rounded on its own."""
-    commission = _money(net * rule.commission)
+    commission = quantize_rupiah(net * rule.commission)
     uncapped = net * rule.program
     capped = rule.program_cap is not None and uncapped > rule.program_cap
-    program = _money(rule.program_cap if capped else uncapped)
-    payment = _money(net * rule.payment)
-    affiliate = _money(net * rule.affiliate)
-    pph22 = _money(net * rule.pph22)
+    program = quantize_rupiah(rule.program_cap if capped else uncapped)
+    payment = quantize_rupiah(net * rule.payment)
+    affiliate = quantize_rupiah(net * rule.affiliate)
+    pph22 = quantize_rupiah(net * rule.pph22)
     return commission, program, payment, affiliate, pph22, capped
 
 
@@ -149,10 +144,10 @@ def forward(
         raise PricingError(_("The price cannot be negative."))
     if not ZERO <= discount < ONE:
         raise PricingError(_("The seller discount must be at least 0 and below 100%."))
-    net = _money(list_price * (ONE - discount))
+    net = quantize_rupiah(list_price * (ONE - discount))
     commission, program, payment, affiliate, pph22, capped = _percentage_fees(net, rule)
-    fixed = _money(rule.fixed_per_item)
-    shipping = _money(shipping)
+    fixed = quantize_rupiah(rule.fixed_per_item)
+    shipping = quantize_rupiah(shipping)
     fees = commission + program + payment + affiliate + pph22 + fixed
     payout = net - fees - shipping
     profit = margin = None
@@ -225,7 +220,7 @@ def reverse(
     if not ZERO <= discount < ONE:
         raise PricingError(_("The seller discount must be at least 0 and below 100%."))
     # What forward deducts besides the percentage fees, rounded as forward rounds it.
-    base = cost + _money(rule.fixed_per_item) + _money(shipping)
+    base = cost + quantize_rupiah(rule.fixed_per_item) + quantize_rupiah(shipping)
     # Each percentage fee rounded on its own moves the payout by at most Rp0.50 from the formula.
     rates = (rule.commission, rule.program, rule.payment, rule.affiliate, rule.pph22)
     slack = HALF * sum(1 for rate in rates if rate)
@@ -254,7 +249,7 @@ def reverse(
     if rule.min_price is not None and rule.min_price > price:
         price = rule.min_price
     for _tried in range(SEARCH_LIMIT):
-        net_price = _money(price * kept)
+        net_price = quantize_rupiah(price * kept)
         if reaches_target(net_price):
             break
         # The next grid price above `price` whose net price is higher (same net, same payout).
@@ -263,7 +258,7 @@ def reverse(
         # Too many candidates to try them all: the bracket's top reaches the target (the loop
         # only guards against the last digit of Decimal's division).
         price = max(price, highest)
-        while not reaches_target(_money(price * kept)):
+        while not reaches_target(quantize_rupiah(price * kept)):
             price += step
     if rule.max_price is not None and price > rule.max_price:
         raise PricingError(

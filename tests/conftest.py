@@ -5,6 +5,7 @@ import os
 import pytest
 
 from core.models import Membership
+from tests.api_clients import token_client
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
 
 SANDBOX_HOSTS = "http://127.0.0.1:*"
@@ -78,6 +79,29 @@ def seeded_fee_rules(django_db_blocker):
     with django_db_blocker.unblock():
         if not PlatformFeeConfig.objects.filter(organization__isnull=True).exists():
             importlib.import_module("pricing.migrations.0002_seed_fee_rules").seed(apps, None)
+
+
+# The REST API as each role sees it (a token per user).
+@pytest.fixture
+def api(merchandiser):
+    return token_client(merchandiser)
+
+
+@pytest.fixture
+def viewer_api(viewer):
+    return token_client(viewer)
+
+
+@pytest.fixture
+def owner_api(owner):
+    return token_client(owner)
+
+
+@pytest.fixture
+def outsider_api(other_organization):
+    user = UserFactory(username="outsider")
+    MembershipFactory(user=user, organization=other_organization, role=Membership.Role.OWNER)
+    return token_client(user)
 
 
 # The sandbox marketplaces and connections to them, for every test package.

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from imports.models import ChannelConnection, ImportJob
+from imports.models import BUILD_COUNTS, FETCH_COUNTS, ChannelConnection, ImportJob, count_fields
 from imports.selectors import import_job_progress
 
 
@@ -75,23 +75,11 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "status",
             "stage",
             "total",
-            "listed_count",
-            "fetched_count",
-            "stored_count",
-            "failed_count",
-            "retried_count",
-            "recovered_count",
+            *count_fields(FETCH_COUNTS),
             "to_fetch_again_count",
             "api_calls",
-            "processed_count",
-            "created_count",
-            "updated_count",
-            "linked_count",
-            "title_linked_count",
-            "suggested_count",
+            *count_fields(BUILD_COUNTS),
             "placeholder_skus",
-            "unchanged_count",
-            "invalid_count",
             "stage_seconds",
             "error_type",
             "error_message",

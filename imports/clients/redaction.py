@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
-from typing import Any
 
 SECRET_NAMES = frozenset(
     {
@@ -34,10 +32,6 @@ _QUERY_SECRET = re.compile(
 def redact_text(text: str) -> str:
     """Mask `name=value` and `"name": "value"` pairs whose name is a secret."""
     return _QUERY_SECRET.sub(lambda m: f"{m['name']}{m['sep']}{MASK}", text)
-
-
-def redact_mapping(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: MASK if key.lower() in SECRET_NAMES else value for key, value in values.items()}
 
 
 class RedactingFilter(logging.Filter):

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from catalog.listing_contract import IncomingListing
+from catalog.listing_contract import IncomingListing, ListingOutcome
 from catalog.listings import PopulateReport
 from catalog.populate import CatalogSession
 from core.bulk import bulk_update_rows, copy_insert
@@ -107,19 +107,18 @@ class CatalogBuild:
         """
         with self.session.stage("transform"):
             listings = [self.listing_for(raw) for raw in raws]
-        report = self.session.process(listings)
+        result = self.session.process(listings)
         if not self.session.dry_run:
             with self.session.stage("write"):
-                self._write_outcomes(raws, listings, incoming)
-        return report
+                self._write_outcomes(raws, result.outcomes, incoming)
+        return result.report
 
     def _write_outcomes(
-        self, raws: list[RawImportRecord], listings: list[IncomingListing], incoming: bool
+        self, raws: list[RawImportRecord], outcomes: list[ListingOutcome | None], incoming: bool
     ) -> None:
         now = timezone.now()
         answered = []
-        for raw, listing in zip(raws, listings, strict=True):
-            outcome = listing.outcome
+        for raw, outcome in zip(raws, outcomes, strict=True):
             if outcome is None:
                 continue
             raw.processed = outcome.processed  # False: refused with its batch, fix and rerun

@@ -25,7 +25,14 @@ from core.log_context import log_context
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.connections import REAUTHORIZE_SENTENCE, client_for
 from imports.local_time import local_datetime_text
-from imports.models import ChannelConnection, ImportJob, ImportJobEvent
+from imports.models import (
+    BUILD_COUNTS,
+    FETCH_COUNTS,
+    ChannelConnection,
+    ImportJob,
+    ImportJobEvent,
+    count_fields,
+)
 from imports.pipeline.analyse import CoverageCounter
 from imports.pipeline.calls import CallCounter
 from imports.pipeline.catalog_build import CatalogBuild
@@ -62,28 +69,12 @@ from imports.platforms import adapter_for
 logger = logging.getLogger("imports.pipeline")
 
 MAX_SPLITS_WITHOUT_PROGRESS = 50  # the job-level guard: no run splits windows forever
-# The populate report's counts that the job stores as <name>_count.
-PROCESS_COUNTS = (
-    "processed",
-    "created",
-    "updated",
-    "linked",
-    "title_linked",
-    "suggested",
-    "unchanged",
-    "invalid",
-)
 # What a committed page writes on the job.
 COMMITTED_FIELDS = [
     "checkpoint",
     "retry_ids",
-    "retried_count",
-    "recovered_count",
-    "listed_count",
-    "fetched_count",
-    "stored_count",
-    "failed_count",
-    *(f"{name}_count" for name in PROCESS_COUNTS),
+    *count_fields(FETCH_COUNTS),
+    *count_fields(BUILD_COUNTS),
     "field_coverage",
     "placeholder_skus",
     "api_calls",
@@ -375,7 +366,7 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
             job.fetched_count += len(page.records)
             job.stored_count += stored
             job.failed_count += len(for_good)
-            for name in PROCESS_COUNTS:
+            for name in BUILD_COUNTS:
                 setattr(job, f"{name}_count", getattr(job, f"{name}_count") + getattr(report, name))
             job.field_coverage = self.coverage.report()
             job.placeholder_skus = placeholder_skus_merge(

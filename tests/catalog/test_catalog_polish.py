@@ -12,7 +12,7 @@ from django.urls import reverse
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.services import product_changed_fields, product_save_edit
 from imports.services import import_job_run, import_job_start
-from tests.api.conftest import token_client
+from tests.api_clients import token_client
 from tests.factories import MasterProductFactory, PlatformMappingFactory
 from tests.sandbox_fixtures import connect_sandbox
 

@@ -35,8 +35,9 @@ def _listing(product_id: str, *, name: str, sku: str, price: str = "125000", **e
 def _process(organization, listings, **options):
     session = CatalogSession(organization.pk, **options)
     with transaction.atomic():
-        report = session.process(listings)
-    return report
+        result = session.process(listings)
+    assert result.outcomes == [listing.outcome for listing in listings]
+    return result.report
 
 
 @pytest.mark.django_db

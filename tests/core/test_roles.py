@@ -18,7 +18,7 @@ from catalog.models import MasterProduct, PlatformMapping
 from core.models import Membership
 from core.roles import ALLOWED_ROLES, Capability
 from imports.models import ChannelConnection, ImportJob
-from tests.api.conftest import token_client
+from tests.api_clients import token_client
 from tests.factories import (
     ImportJobFactory,
     MasterProductFactory,

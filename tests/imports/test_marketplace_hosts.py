@@ -314,7 +314,7 @@ def test_new_tokens_saved_with_the_new_host_are_kept(shopee_connection):
 
 
 def test_the_api_cannot_repoint_a_connection(shopee_connection, organization):
-    from tests.api.conftest import token_client
+    from tests.api_clients import token_client
 
     owner = UserFactory(username="api-owner")
     MembershipFactory(user=owner, organization=organization, role="owner")

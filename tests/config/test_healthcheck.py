@@ -15,8 +15,7 @@ from django.conf import settings
 
 from imports.models import WorkerHeartbeat
 from imports.tasks import heartbeat
-from tests.ops.test_up import free_port
-from tests.subprocesses import child_env, stop_process_group, wait_for
+from tests.subprocesses import child_env, free_port, stop_process_group, wait_for
 
 WEB_PROBE = ["python", "-m", "config.health"]
 WORKER_PROBE = [*WEB_PROBE, "--worker"]

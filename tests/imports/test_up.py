@@ -4,7 +4,6 @@ they also go down together, leaving no process behind."""
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -21,15 +20,9 @@ from core.platforms import Platform
 from imports.demo import DEMO_SHOPEE_NAME, DEMO_TIKTOK_NAME
 from imports.models import ChannelConnection, ImportJob
 from imports.services import import_job_start
-from tests.subprocesses import child_env, wait_for
+from tests.subprocesses import child_env, free_port, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _answers(url: str) -> bool:

@@ -13,7 +13,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from rest_framework.test import APIClient
 
-from tests.api.conftest import token_client
+from tests.api_clients import token_client
 
 pytestmark = pytest.mark.django_db
 

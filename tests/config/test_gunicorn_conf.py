@@ -14,8 +14,7 @@ import urllib.request
 import pytest
 from django.conf import settings
 
-from tests.ops.test_up import free_port
-from tests.subprocesses import child_env, stop_process_group, wait_for
+from tests.subprocesses import child_env, free_port, stop_process_group, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
