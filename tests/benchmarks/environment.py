@@ -38,6 +38,8 @@ def child_env(database_url: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "LOG_LEVEL": "WARNING",
+        # The sandbox marketplaces answer on loopback ports (connections refuse other hosts).
+        "MARKETPLACE_EXTRA_HOSTS": "http://127.0.0.1:*",
     }
 
 

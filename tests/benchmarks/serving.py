@@ -37,7 +37,7 @@ SELECT gen_random_uuid(), %(org)s, 'BENCH-' || n, 'BENCH' || n, '{}',
        10000 + (n %% 500) * 1000, 8000 + (n %% 500) * 700, 'IDR', 0.25 + (n %% 10) * 0.1,
        (ARRAY['Fashion', 'Elektronik', 'Rumah Tangga', 'Olahraga'])[1 + n %% 4], 'Umum',
        '{}', '[]', '[]',
-       (ARRAY['active', 'active', 'active', 'draft', 'archived'])[1 + n %% 5],
+       (ARRAY['active', 'active', 'active', 'inactive', 'archived'])[1 + n %% 5],
        n %% 101, '[]', '{}',
        now() - n * interval '1 second', now() - n * interval '1 second'
 FROM generate_series(%(start)s, %(stop)s) AS n
@@ -49,10 +49,12 @@ INSERT INTO platform_mappings (
     platform_title, platform_sku, listing_status, listing_platforms, is_source, content_hash,
     variant_links, platform_data, platform_price, fee_percentage, price_breakdown, seo_title,
     seo_keywords, seo_findings, quality_score, quality_issues, sync_enabled, sync_status,
-    sync_errors, match_method, review_status, created_at, updated_at)
+    sync_errors, match_method, review_status, review_reason, match_candidates, created_at,
+    updated_at)
 SELECT p.organization_id, p.id, 'shopee', substr(p.sku, 7), '1', p.name, p.sku, 'active',
        '{}', true, '', '[]', '{}', p.base_price * 1.12, 11.00, '{}', p.name, '{}', '[]',
-       p.quality_score, '[]', true, 'pending', '[]', 'new', 'auto', p.created_at, p.updated_at
+       p.quality_score, '[]', true, 'pending', '[]', 'new', 'auto', '', '[]', p.created_at,
+       p.updated_at
 FROM master_products p
 WHERE p.organization_id = %(org)s AND p.sku BETWEEN %(low)s AND %(high)s
 """
