@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.field_values import newlines_normalized, same_meaning
+from catalog.listing_seo import listing_title_rules
 from catalog.matching import SkuRule, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.quality import QualityInput, assess
@@ -302,6 +303,8 @@ def _quality_for_listing(mapping: PlatformMapping, product: MasterProduct) -> Qu
         price=mapping.platform_price or product.base_price,
         has_variants=bool(listing.get("variants") or product.variants),
         sku_note=(mapping.platform_data or {}).get("sku_note"),
+        # The shop's own limit when the import stored one, as the SEO title is held to.
+        title_max_length=listing_title_rules(mapping).max_length,
     )
 
 

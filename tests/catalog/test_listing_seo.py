@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from catalog.listing_seo import listing_title_rules, mappings_seo_apply
 from catalog.models import MasterProduct, PlatformMapping
-from catalog.services import product_save_edit, quality_refresh
+from catalog.services import listing_quality_assess, product_save_edit, quality_refresh
 from core.platforms import TITLE_RULES
 from imports.services import import_job_run, import_job_start
 from seo.lint import lint_title
@@ -144,3 +144,19 @@ def test_a_generated_title_keeps_to_the_shops_own_limit(organization):
     assert change.new_title.startswith("Erigo Kaos") and len(change.new_title) <= 30
     mapping.refresh_from_db()
     assert mapping.seo_title == change.new_title
+
+
+def test_listing_quality_holds_the_title_to_the_shops_own_limit(organization):
+    product = MasterProductFactory(organization=organization, name="Kaos Polos", brand="Erigo")
+    title = "Erigo Kaos Polos Cotton Combed 30s Oversize Unisex " * 3  # about 150 characters
+    mapping = PlatformMappingFactory(
+        master_product=product, platform="shopee", platform_title=title, platform_data={}
+    )
+
+    def title_too_long() -> bool:
+        listing_quality_assess(mapping, product)
+        return any("characters" in str(finding) for finding in mapping.quality_issues)
+
+    assert title_too_long()  # Shopee's 100
+    mapping.platform_data = {"listing": {"title_limit": 255}}
+    assert not title_too_long()
