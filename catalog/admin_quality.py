@@ -14,19 +14,14 @@ from django.utils.translation import gettext_lazy
 from catalog.findings import finding_text
 from catalog.listing_seo import mappings_seo_apply
 from catalog.models import MasterProduct, PlatformMapping
-from catalog.quality import FAIR, GOOD
+from catalog.quality import FAIR, GOOD, TIER_NAMES
 from catalog.selectors import common_findings, tier_counts
 from core.platforms import Platform
 from core.selectors import organization_ids_for_user
 from core.templatetags.percent import CONFIDENCE_PLACES, format_percent
 
 TIER_COLOURS = {"good": "#3a7d44", "fair": "#c9a227", "poor": "#ba2121", "unscored": "#999"}
-TIER_LABELS = {
-    "good": gettext_lazy("Good"),
-    "fair": gettext_lazy("Fair"),
-    "poor": gettext_lazy("Poor"),
-    "unscored": gettext_lazy("Unscored"),
-}
+TIER_LABELS = {**TIER_NAMES, "unscored": gettext_lazy("Unscored")}
 
 
 def _scoped(queryset: QuerySet, request: HttpRequest) -> QuerySet:

@@ -7,20 +7,17 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog.listing_prices import mapping_prices_recalculate, mappings_by_margin
 from catalog.models import PlatformMapping
-from catalog.quality import tier_range_text
+from catalog.quality import TIER_NAMES, tier_range_text
 from catalog.selectors import product_has_mappings, product_listed_on, quality_tier_q
 from core.platforms import Platform
 from core.selectors import organization_ids_for_user
 from core.templatetags.percent import format_percent
 from pricing.selectors import thin_margin_percents
 
-# The tiers are catalog.quality's; these are only their names ("Good", "Fair", "Poor").
-QUALITY_TIERS = {"good": "Good", "fair": "Fair", "poor": "Poor"}
 MARGINS = ("negative", "thin", "healthy", "unknown")
 
 
@@ -59,12 +56,11 @@ class QualityTierFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         # "Good (85-100)": the translated name, and the range from the one definition.
         return [
-            (tier, f"{gettext(name)} ({tier_range_text(tier)})")
-            for tier, name in QUALITY_TIERS.items()
+            (tier, f"{name} ({tier_range_text(tier)})") for tier, name in TIER_NAMES.items()
         ] + [("unscored", _("Not scored"))]
 
     def queryset(self, request, queryset):
-        if self.value() in QUALITY_TIERS:
+        if self.value() in TIER_NAMES:
             return queryset.filter(quality_tier_q(self.value()))
         if self.value() == "unscored":
             return queryset.filter(quality_score__isnull=True)

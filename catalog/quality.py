@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.platforms import TITLE_RULES, TitleRules, title_rules
 from seo.lint import lint_description, lint_title, text_with_params, words
@@ -19,6 +19,11 @@ from seo.lint import lint_description, lint_title, text_with_params, words
 # The one definition of the tiers (catalog.selectors filters by them, the admin labels them).
 GOOD, FAIR = 85, 60
 MAX_SCORE = 100
+TIER_NAMES = {
+    "good": gettext_lazy("Good"),
+    "fair": gettext_lazy("Fair"),
+    "poor": gettext_lazy("Poor"),
+}
 # A master product is on no platform yet: any title that fits the most generous platform.
 ANY_PLATFORM_TITLE_RULES = TitleRules(
     min_length=1, max_length=max(rules.max_length for rules in TITLE_RULES.values())

@@ -70,6 +70,10 @@ class Fetcher:
     cap: int  # the most results one window may hold (the platform's paging cap)
     page_size: int  # listings per page (the retry list is read again in pages this size)
 
+    def __init__(self, client: Any, concurrency: int = 4) -> None:
+        self.client = client  # the platform's own client (subclasses narrow the type)
+        self.concurrency = max(1, concurrency)
+
     def count(self, time_from: int, time_to: int) -> int:
         raise NotImplementedError
 

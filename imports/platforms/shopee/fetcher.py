@@ -26,10 +26,7 @@ class ShopeeFetcher(Fetcher):
 
     cap = RULES.paging_cap
     page_size = RULES.page_size
-
-    def __init__(self, client: ShopeeClient, concurrency: int = 4) -> None:
-        self.client = client
-        self.concurrency = max(1, concurrency)
+    client: ShopeeClient
 
     def count(self, time_from: int, time_to: int) -> int:
         page = self.client.get_item_list(

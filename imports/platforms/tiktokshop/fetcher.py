@@ -25,10 +25,7 @@ class TikTokFetcher(Fetcher):
 
     cap = RULES.paging_cap
     page_size = RULES.page_size
-
-    def __init__(self, client: TikTokShopClient, concurrency: int = 4) -> None:
-        self.client = client
-        self.concurrency = max(1, concurrency)
+    client: TikTokShopClient
 
     def count(self, time_from: int, time_to: int) -> int:
         data = self.client.search_products(
