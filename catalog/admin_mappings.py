@@ -10,9 +10,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.admin_quality import regenerate_seo_action
-from catalog.admin_shared import MarginFilter, QualityTierFilter, recalculate_prices_action
+from catalog.admin_shared import (
+    MarginFilter,
+    QualityTierFilter,
+    publication_summary_html,
+    recalculate_prices_action,
+)
 from catalog.findings import findings_html
 from catalog.models import PlatformMapping
+from catalog.publication import publication_refresh
 from core.admin_base import OrganizationScopedAdmin, pretty_json, role_action
 from core.money import format_rupiah
 from core.roles import Capability
@@ -70,6 +76,9 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
         "confidence",
         "calculated_at",
         "last_synced_at",
+        "sync_status",
+        "publication",
+        "sync_blocked_until",
         "sync_errors_pretty",
         "created_at",
         "updated_at",
@@ -82,7 +91,18 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
         "seo_findings",
         "quality_issues",
         "match_confidence",
+        # Publishing's bookkeeping: shown as "To publish", kept by the catalog and the jobs.
+        "desired_prices",
+        "remote_prices",
+        "pending_kinds",
+        "price_change_percent",
+        "sync_conflict",
+        "publish_ignored",
     )
+
+    @admin.display(description=_("To publish"))
+    def publication(self, obj: PlatformMapping) -> str:
+        return publication_summary_html(obj)
 
     @admin.display(description=_("SEO findings"))
     def seo_findings_pretty(self, obj: PlatformMapping) -> str:
@@ -103,6 +123,7 @@ class PlatformMappingAdmin(OrganizationScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.organization_id = obj.master_product.organization_id
+        publication_refresh(obj)  # an edited SEO title or sync switch changes what is pending
         super().save_model(request, obj, form, change)
 
     @admin.display(description=_("SKU"), ordering="master_product__sku")

@@ -23,6 +23,7 @@ from catalog.admin_shared import (
     HasMappingsFilter,
     PlatformListFilter,
     QualityTierFilter,
+    publication_summary_html,
     recalculate_prices_action,
 )
 from catalog.findings import findings_html
@@ -54,11 +55,15 @@ class PlatformMappingInline(admin.TabularInline):
         "platform_price",
         "seo_title",
         "sync_enabled",
-        "sync_status",
+        "publication",
         "match",
         "review_status",
     )
-    readonly_fields = ("match",)
+    readonly_fields = ("match", "publication")
+
+    @admin.display(description=_("To publish"))
+    def publication(self, obj: PlatformMapping) -> str:
+        return publication_summary_html(obj) if obj.pk else "—"
 
     @admin.display(description=_("Match"))
     def match(self, obj: PlatformMapping) -> str:

@@ -7,12 +7,17 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from catalog.listing_prices import mapping_prices_recalculate, mappings_by_margin
 from catalog.models import PlatformMapping
+from catalog.publication import change_percent, price_changes, title_change
 from catalog.quality import TIER_NAMES, tier_range_text
 from catalog.selectors import product_has_mappings, product_listed_on, quality_tier_q
+from core.money import format_rupiah
 from core.platforms import Platform
 from core.selectors import organization_ids_for_user
 from core.templatetags.percent import format_percent
@@ -132,3 +137,33 @@ def recalculate_prices_action(
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/catalog/recalculate_prices.html", context)
+
+
+def publication_summary_html(mapping: PlatformMapping) -> str:
+    """What publishing would change on this listing, in a line or two: each variant's price
+    (old → new, the change in %) and the new title; or the sync status when nothing would."""
+    lines = []
+    names = {
+        str(v.get("platform_variant_id", "")): v.get("name") or ""
+        for v in ((mapping.platform_data or {}).get("listing") or {}).get("variants") or []
+    }
+    prices = price_changes(mapping) if "price" in (mapping.pending_kinds or []) else {}
+    for variant, (old, new) in sorted(prices.items())[:3]:
+        percent = change_percent(old, new)
+        lines.append(
+            format_html(
+                "{}{} → <b>{}</b>{}",
+                f"{names.get(variant)}: " if names.get(variant) else "",
+                format_rupiah(old),
+                format_rupiah(new),
+                f" ({'+' if percent > 0 else ''}{format_percent(percent)})" if percent else "",
+            )
+        )
+    if len(prices) > 3:
+        lines.append(_("and %(n)d more variants") % {"n": len(prices) - 3})
+    if "title" in (mapping.pending_kinds or []) and (change := title_change(mapping)):
+        lines.append(format_html("{} <i>{}</i>", _("Title:"), Truncator(change[1]).chars(60)))
+    status = format_html(
+        "<span class='sync-{}'>{}</span>", mapping.sync_status, mapping.get_sync_status_display()
+    )
+    return format_html_join(mark_safe("<br>"), "{}", [(status,), *((line,) for line in lines)])

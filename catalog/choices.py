@@ -23,10 +23,21 @@ class ListingStatus(models.TextChoices):
 
 
 class SyncStatus(models.TextChoices):
+    """Whether the marketplace shows what SyncStore computed (publishing, issue #21)."""
+
     PENDING = "pending", _("Pending")
     SYNCED = "synced", _("Synced")
     ERROR = "error", _("Error")
     DISABLED = "disabled", _("Disabled")
+    CONFLICT = "conflict", _("Conflict")
+    BLOCKED = "blocked", _("Blocked")
+    IN_REVIEW = "in_review", _("In review")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PublishKind(models.TextChoices):
+    PRICE = "price", _("Price")
+    TITLE = "title", _("Title")
 
 
 class MatchMethod(models.TextChoices):

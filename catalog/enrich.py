@@ -12,6 +12,7 @@ from datetime import datetime
 from catalog.listing_prices import PriceChange, mapping_prices_compute
 from catalog.listing_seo import SeoContext, mapping_seo_compute, seo_change_apply
 from catalog.models import MasterProduct, PlatformMapping
+from catalog.publication import PUBLICATION_FIELDS
 from catalog.services import listing_quality_assess, product_quality_assess
 from pricing.selectors import PricingContext
 
@@ -27,6 +28,7 @@ ENRICHED_MAPPING_FIELDS = (
     "seo_findings",
     "quality_score",
     "quality_issues",
+    *PUBLICATION_FIELDS,
 )
 
 

@@ -13,8 +13,17 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from catalog.models import PlatformMapping
+from catalog.publication import PUBLICATION_FIELDS, publication_refresh
 from core.bulk import bulk_update_rows
-from pricing.calculator import Breakdown, PricingError, forward, gross_up, margin_flag
+from core.money import quantize_rupiah
+from pricing.calculator import (
+    Breakdown,
+    FeeRule,
+    PricingError,
+    forward,
+    gross_up,
+    margin_flag,
+)
 from pricing.categories import category_group
 from pricing.selectors import (
     PricingContext,
@@ -30,7 +39,46 @@ PRICE_FIELDS = (
     "price_breakdown",
     "calculated_at",
     "updated_at",
+    *PUBLICATION_FIELDS,
 )
+
+
+def desired_prices(mapping: PlatformMapping, rule: FeeRule, list_price: Decimal) -> dict[str, str]:
+    """The platform price of each variant of the listing ("" for a listing without).
+
+    A variant linked to a master variant with its own price is priced from that price; any
+    other keeps its place relative to the listing's price on the platform (a variant that
+    cost 10% more than the cheapest still does), so the spread the seller set survives.
+    """
+    listing = (mapping.platform_data or {}).get("listing") or {}
+    variants = listing.get("variants") or []
+    if not variants:
+        return {"": str(list_price)}
+    master_prices = {
+        variant.get("sku"): variant.get("price")
+        for variant in mapping.master_product.variants or []
+        if isinstance(variant, dict) and variant.get("sku")
+    }
+    linked = {
+        link.get("platform_variant_id"): master_prices.get(link.get("master_sku"))
+        for link in mapping.variant_links or []
+        if link.get("master_sku")
+    }
+    shown = [Decimal(str(v["price"])) for v in variants if v.get("price") not in (None, "")]
+    cheapest = min(shown, default=Decimal(0))
+    prices = {}
+    for variant in variants:
+        key = str(variant.get("platform_variant_id", ""))
+        own = linked.get(key)
+        try:
+            if own not in (None, ""):
+                prices[key] = str(gross_up(Decimal(str(own)), rule).list_price)
+            elif cheapest > 0 and variant.get("price") not in (None, ""):
+                ratio = Decimal(str(variant["price"])) / cheapest
+                prices[key] = str(quantize_rupiah(list_price * ratio))
+        except PricingError:
+            continue  # that variant keeps its price; the listing's own error is reported
+    return prices
 
 
 @dataclass
@@ -104,6 +152,8 @@ def mapping_prices_compute(
         mapping.platform_price = change.new_price
         mapping.fee_percentage = change.fee_percentage
         mapping.margin_percentage = change.margin_percentage
+        mapping.desired_prices = desired_prices(mapping, rule, priced.list_price)
+        publication_refresh(mapping)
         mapping.price_breakdown = {
             **_breakdown_json(with_cost),
             "fee_rule_id": config.pk,

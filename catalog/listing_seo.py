@@ -17,13 +17,21 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from catalog.models import MasterProduct, PlatformMapping
+from catalog.publication import PUBLICATION_FIELDS, publication_refresh
 from core.bulk import bulk_update_rows
 from core.platforms import TitleRules, title_rules
 from seo.generator import TitleInput
 from seo.keywords import document_terms
 from seo.titles import seo_compute
 
-SEO_FIELDS = ("seo_title", "seo_keywords", "seo_quality_score", "seo_findings", "updated_at")
+SEO_FIELDS = (
+    "seo_title",
+    "seo_keywords",
+    "seo_quality_score",
+    "seo_findings",
+    "updated_at",
+    *PUBLICATION_FIELDS,
+)
 
 
 @dataclass
@@ -143,6 +151,7 @@ def seo_change_apply(change: SeoChange, now: datetime) -> None:
     mapping.seo_quality_score = change.score
     mapping.seo_findings = change.reasons
     mapping.updated_at = now
+    publication_refresh(mapping)
 
 
 def mappings_seo_apply(

@@ -18,6 +18,7 @@ from catalog.choices import (
     ListingStatus,
     MatchMethod,
     ProductStatus,
+    PublishKind,
     ReviewReason,
     ReviewStatus,
     SyncStatus,
@@ -32,6 +33,7 @@ __all__ = [
     "MatchMethod",
     "PlatformMapping",
     "ProductStatus",
+    "PublishKind",
     "ReviewReason",
     "ReviewStatus",
     "SkuRule",
@@ -329,6 +331,46 @@ class PlatformMapping(TimeStampedModel):
     )
     last_synced_at = models.DateTimeField(_("last synced"), null=True, blank=True)
     sync_errors = models.JSONField(_("sync errors"), default=list, blank=True)
+    # Publishing (catalog/publication.py): what we would show, what the platform shows.
+    desired_prices = models.JSONField(
+        _("prices to publish"),
+        default=dict,
+        blank=True,
+        help_text=_('The computed platform price of each variant ("" for a single price).'),
+    )
+    remote_prices = models.JSONField(
+        _("prices on the platform"),
+        default=dict,
+        blank=True,
+        help_text=_("Each variant's price as the platform last showed it (import or read-back)."),
+    )
+    pending_kinds = ArrayField(
+        models.CharField(max_length=10, choices=PublishKind.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("changes to publish"),
+    )
+    price_change_percent = models.DecimalField(
+        _("price change %"),
+        max_digits=9,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("The largest change of a variant's price that publishing would make."),
+    )
+    sync_blocked_until = models.DateTimeField(_("blocked until"), null=True, blank=True)
+    sync_conflict = models.JSONField(
+        _("conflict"),
+        default=dict,
+        blank=True,
+        help_text=_("Values changed on the platform since the last import, beside ours."),
+    )
+    publish_ignored = models.JSONField(
+        _("kept platform values"),
+        default=dict,
+        blank=True,
+        help_text=_("Computed values a merchandiser chose not to publish (the platform's kept)."),
+    )
     match_method = models.CharField(
         _("match method"), max_length=20, choices=MatchMethod.choices, default=MatchMethod.NEW
     )
@@ -417,6 +459,7 @@ class PlatformMapping(TimeStampedModel):
                 fields=["organization", "platform", "platform_shop_id", "last_synced_at"],
                 name="platform_mappings_last_synced",
             ),
+            GinIndex(fields=["pending_kinds"], name="platform_mappings_pending_gin"),
         ]
 
     def __str__(self) -> str:

@@ -35,6 +35,7 @@ from catalog.listings import (
 )
 from catalog.matching import PLACEHOLDER_SKUS, SkuRule, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
+from catalog.publication import remote_prices_of
 from catalog.selectors import sku_rules_for
 from catalog.services import product_quality_assess, quality_refresh
 from catalog.shop_skus import ShopSkus
@@ -51,6 +52,7 @@ MAPPING_FIELDS = (
     "platform_data",
     "platform_updated_at",
     "variant_links",
+    "remote_prices",
     "last_synced_at",
     "updated_at",
 )
@@ -279,6 +281,7 @@ class BatchBuilder(NewListingMatching):
             "platform_data": self._platform_data(listing, record),
             "platform_updated_at": record.get("platform_updated_at"),
             "variant_links": links,
+            "remote_prices": remote_prices_of(record.values),
             "last_synced_at": listing.read_at or self.now,
             "updated_at": self.now,
         }

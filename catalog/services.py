@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.field_values import newlines_normalized, same_meaning
+from catalog.listing_prices import mapping_prices_recalculate
 from catalog.listing_seo import listing_title_rules
 from catalog.matching import SkuRule, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
@@ -93,6 +94,8 @@ def product_save_edit(
     product.full_clean()
     product.save()
     quality_refresh(products=MasterProduct.objects.filter(pk=product.pk))
+    # Its listings' prices follow the product's (and with them what is pending publication).
+    mapping_prices_recalculate(mappings=product.mappings.all())
     return product
 
 

@@ -255,6 +255,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for a choice set several fields use.
+    "ENUM_NAME_OVERRIDES": {"PublishKindEnum": "catalog.choices.PublishKind"},
 }
 
 # --- Background jobs (django-q2) ------------------------------------------------------------
@@ -277,6 +279,15 @@ if env.str("Q_BROKER_URL", default=""):
     Q_CLUSTER["redis"] = env.str("Q_BROKER_URL")
 else:
     Q_CLUSTER["orm"] = "default"
+
+# --- Publishing (prices and titles back to the marketplaces) ---------------------------------
+# The preview holds a price change larger than this (either way) unless the merchandiser
+# confirms it.
+PUBLISH_MAX_PRICE_CHANGE_PERCENT = env.float("PUBLISH_MAX_PRICE_CHANGE_PERCENT", default=30.0)
+# A lock whose end the platform does not say (TikTok promotions, the Tokopedia merge) is
+# tried again this long after; TikTok reviews are polled this often.
+PUBLISH_RECHECK_SECONDS = env.int("PUBLISH_RECHECK_SECONDS", default=3600)
+PUBLISH_REVIEW_POLL_SECONDS = env.int("PUBLISH_REVIEW_POLL_SECONDS", default=300)
 
 # --- Imports --------------------------------------------------------------------------------
 IMPORT_CONNECT_TIMEOUT = env.float("IMPORT_CONNECT_TIMEOUT", default=5.0)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected
+from django.contrib.admin.utils import display_for_field, lookup_field
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.core.paginator import Paginator
 from django.db import connections
@@ -298,3 +299,19 @@ def pretty_json(value: Any) -> str:
     """Indented JSON in a <pre>, escaped, for read-only admin fields."""
     text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, default=str)
     return format_html('<pre class="syncstore-json">{}</pre>', text)
+
+
+def displayed_values(
+    model_admin: admin.ModelAdmin, obj: Any, names: Iterable[str]
+) -> dict[str, str]:
+    """Fields and display methods of `obj` as its change form shows them (same formatting,
+    same time zone): what a page's script needs to keep its figures current."""
+    empty = model_admin.get_empty_value_display()
+    shown = {}
+    for name in names:
+        field, _attr, value = lookup_field(name, obj, model_admin)
+        if field is None:
+            shown[name] = str(value)
+        else:
+            shown[name] = str(display_for_field(value, field, empty)) if value != "" else ""
+    return shown

@@ -22,6 +22,7 @@ class Capability(StrEnum):
     REMATCH_CATALOG = "rematch_catalog"
     RECALCULATE_PRICES = "recalculate_prices"
     RUN_IMPORTS = "run_imports"  # start, cancel, resume imports
+    PUBLISH = "publish"  # send prices and titles to the marketplaces, settle conflicts
     TEST_CONNECTIONS = "test_connections"
     MANAGE_CONNECTIONS = "manage_connections"  # add and edit connections, credentials, OAuth
     DELETE = "delete"
@@ -40,6 +41,7 @@ ALLOWED_ROLES: dict[Capability, tuple[str, ...]] = {
     Capability.REMATCH_CATALOG: _EDITORS,
     Capability.RECALCULATE_PRICES: _EDITORS,
     Capability.RUN_IMPORTS: _EDITORS,
+    Capability.PUBLISH: _EDITORS,
     Capability.TEST_CONNECTIONS: _EDITORS,
     Capability.MANAGE_CONNECTIONS: _OWNERS,
     Capability.DELETE: _OWNERS,

@@ -5,6 +5,7 @@ here so that they register:
 
 - ``admin_connections``: channel connections (credentials, OAuth connect, test, import now);
 - ``admin_jobs``: import jobs (progress, cancel, resume) with their event log;
+- ``admin_publish_jobs``: publish jobs (progress, cancel, resume) with their changes;
 - ``admin_records``: raw import records.
 """
 
@@ -13,6 +14,8 @@ from __future__ import annotations
 from imports import admin_tasks  # noqa: F401  (re-registers django-q2's task lists)
 from imports.admin_connections import ChannelConnectionAdmin
 from imports.admin_jobs import ImportJobAdmin, ImportJobEventInline
+from imports.admin_publish_jobs import PublishJobAdmin
+from imports.admin_publishing import PendingPublicationAdmin
 from imports.admin_records import HasErrorsFilter, RawImportRecordAdmin
 
 __all__ = [
@@ -20,5 +23,7 @@ __all__ = [
     "HasErrorsFilter",
     "ImportJobAdmin",
     "ImportJobEventInline",
+    "PendingPublicationAdmin",
+    "PublishJobAdmin",
     "RawImportRecordAdmin",
 ]

@@ -4,7 +4,6 @@ actions, and the progress (JSON) and cancel views behind the change page."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import display_for_field, lookup_field
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.shop_skus import placeholder_skus_html
-from core.admin_base import ReadOnlyScopedAdmin, pretty_json, role_action
+from core.admin_base import ReadOnlyScopedAdmin, displayed_values, pretty_json, role_action
 from core.roles import Capability
 from core.templatetags.percent import format_percent
 from imports.explain import job_failure_explanation
@@ -267,22 +266,11 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
             *super().get_urls(),
         ]
 
-    def live_fields(self, job: ImportJob) -> dict[str, str]:
-        """The page's figures as the change form shows them (same formatting, same zone), so
-        the page's script can keep every one of them current, not only the bar."""
-        empty = self.get_empty_value_display()
-        shown = {}
-        for name in LIVE_FIELDS:
-            field, _attr, value = lookup_field(name, job, self)
-            if field is None:
-                shown[name] = str(value)
-            else:
-                shown[name] = str(display_for_field(value, field, empty)) if value != "" else ""
-        return shown
-
     def progress_view(self, request: HttpRequest, object_id: int) -> JsonResponse:
         job = get_object_or_404(self.get_queryset(request), pk=object_id)
-        return JsonResponse({**import_job_progress(job), "fields": self.live_fields(job)})
+        return JsonResponse(
+            {**import_job_progress(job), "fields": displayed_values(self, job, LIVE_FIELDS)}
+        )
 
     def resume_view(self, request: HttpRequest, object_id: int) -> HttpResponseRedirect:
         """The list action's Resume for one job, from its page (same rule, same role check)."""

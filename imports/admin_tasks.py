@@ -1,4 +1,4 @@
-"""django-q2's Successful and Failed tasks lists, with a duration a reader can understand.
+"""django-q2's Successful, Failed and Queued tasks lists, readable and fitting the screen.
 
 django-q2 shows the time a task took as the bare float of seconds ("0.176067", in Indonesian
 "0,176067"): no unit, and more digits than anyone needs. Its admins are re-registered here as
@@ -15,8 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 # Importing django_q.admin registers its admins, so they are there to unregister below
 # whatever the order of INSTALLED_APPS.
-from django_q.admin import FailAdmin, TaskAdmin
-from django_q.models import Failure, Success, Task
+from django_q.admin import FailAdmin, QueueAdmin, TaskAdmin
+from django_q.models import Failure, OrmQ, Success, Task
 
 
 def duration_text(task: Task) -> str:
@@ -53,7 +53,16 @@ class FailureTaskAdmin(FailAdmin):
         return duration_text(obj)
 
 
+class QueuedTaskAdmin(QueueAdmin):
+    """django-q2's queued tasks (ORM broker) without the 32-character task id column, so the
+    list fits a 1366 px screen; the id stays on each task's page."""
+
+    list_display = tuple(column for column in QueueAdmin.list_display if column != "task_id")
+
+
 admin.site.unregister(Success)
 admin.site.register(Success, SuccessTaskAdmin)
 admin.site.unregister(Failure)
 admin.site.register(Failure, FailureTaskAdmin)
+admin.site.unregister(OrmQ)
+admin.site.register(OrmQ, QueuedTaskAdmin)

@@ -488,3 +488,11 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} at {local_datetime_text(self.seen_at, seconds=True)}"
+
+
+# Publishing's tables belong to this app (imports/publishing/models.py).
+from imports.publishing.models import (  # noqa: E402, F401
+    PendingPublication,
+    PublishItem,
+    PublishJob,
+)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django_q.models import Schedule
 
 from imports.models import ChannelConnection
@@ -29,6 +30,13 @@ def planned_schedules() -> list[Planned]:
         ),
         Planned(f"{PREFIX}backup-database", "imports.tasks.backup_database_daily", 24 * 60),
         Planned(f"{PREFIX}prune-rate-counters", "core.tasks.prune_rate_counters", 60),
+        # Publishing: blocked changes whose lock has ended, and titles in review.
+        Planned(f"{PREFIX}publish-resume", "imports.tasks.publish_jobs_resume_due", 1),
+        Planned(
+            f"{PREFIX}publish-reviews",
+            "imports.tasks.publish_reviews_check",
+            max(1, settings.PUBLISH_REVIEW_POLL_SECONDS // 60),
+        ),
     ]
     for connection in ChannelConnection.objects.filter(import_interval_minutes__gt=0):
         plans.append(

@@ -49,3 +49,22 @@ def backup_database_daily() -> str:
     from imports.backup import database_backup_rotate
 
     return str(database_backup_rotate())
+
+
+def run_publish(job_id: int) -> str:
+    from imports.publishing.services import publish_job_run
+
+    job = publish_job_run(job_id=job_id)
+    return f"publication #{job.pk}: {job.status}"
+
+
+def publish_jobs_resume_due() -> str:
+    from imports.publishing.services import publish_jobs_resume_due as resume_due
+
+    return f"resumed {resume_due()}"
+
+
+def publish_reviews_check() -> str:
+    from imports.publishing.services import publish_reviews_check as check
+
+    return str(check())

@@ -6,10 +6,11 @@ import django_filters as filters
 from django.contrib.postgres.search import SearchQuery
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Abs
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
-from catalog.models import SEARCH_CONFIG, MasterProduct, PlatformMapping
+from catalog.models import SEARCH_CONFIG, MasterProduct, PlatformMapping, PublishKind
 from catalog.selectors import quality_tier_q
 from core.api.params import MAX_UTC_OFFSET
 from core.platforms import Platform
@@ -133,6 +134,18 @@ class MappingFilterSet(filters.FilterSet):
         field_name="margin_percentage", lookup_expr="lt", label=_("Margin below (percent)")
     )
     updated_since = SaneIsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    shop = filters.CharFilter(field_name="platform_shop_id", label=_("Shop id"))
+    pending = filters.MultipleChoiceFilter(
+        choices=PublishKind.choices,
+        method="filter_pending",
+        label=_("Changes waiting to be published"),
+    )
+    change_min = filters.NumberFilter(
+        method="filter_change_min", label=_("Price change at least (percent, either way)")
+    )
+    change_max = filters.NumberFilter(
+        method="filter_change_max", label=_("Price change at most (percent, either way)")
+    )
 
     class Meta:
         model = PlatformMapping
@@ -140,6 +153,15 @@ class MappingFilterSet(filters.FilterSet):
 
     def filter_tier(self, queryset, name, value):
         return _tier(queryset, "quality_score", value)
+
+    def filter_pending(self, queryset, name, value):
+        return queryset.filter(pending_kinds__overlap=list(value)) if value else queryset
+
+    def filter_change_min(self, queryset, name, value):
+        return queryset.annotate(change=Abs("price_change_percent")).filter(change__gte=value)
+
+    def filter_change_max(self, queryset, name, value):
+        return queryset.annotate(change=Abs("price_change_percent")).filter(change__lte=value)
 
     def filter_q(self, queryset, name, value):
         term = value.strip()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from imports.clients.base import MarketplaceClient, TokenGrant
     from imports.pipeline.fetch import Fetcher
     from imports.pipeline.mappings import FieldMapping
+    from imports.platforms.writing import ListingWriter
 
 # Platform value -> "module:class" of its adapter. Imported on first use, not here: the
 # platform packages build on shared pipeline code (FieldMapping, Fetcher) that itself asks
@@ -46,6 +48,8 @@ class PlatformRules:
     paging_cap: int  # results one query pages through before the platform refuses to go on
     page_size: int  # listings asked for per list/search call (the API's maximum)
     batch_size: int  # ids per detail call (1: one call per listing)
+    # Publishing: most expensive / cheapest variant a listing may have (Shopee ID: 7).
+    max_variant_spread: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,10 @@ class PlatformAdapter(Protocol):
 
     def shop(self, client: MarketplaceClient) -> ShopSummary:
         """One signed shop call (Test connection, diagnostics)."""
+        ...
+
+    def writer(self, client: MarketplaceClient) -> ListingWriter:
+        """What publishing writes through: prices and titles (imports.platforms.writing)."""
         ...
 
     def authorization_url(self, client: MarketplaceClient, redirect_uri: str, state: str) -> str:

@@ -86,6 +86,9 @@ class Listing:
     extended_description: bool
     long_description: bool
     variant_skus: bool = True  # models/SKUs carry their own codes under a real parent SKU
+    # Prices written since generation, by variant number (0: a listing without variants);
+    # the payload builders show these instead of the generated ones.
+    price_overrides: dict[int, int] = field(default_factory=dict)
 
     def variant_sku(self, variant: VariantSpec | None) -> str:
         """The seller SKU of one model (Shopee) or SKU (TikTok) of this listing."""
@@ -211,6 +214,22 @@ class ShopCatalog:
                 self.listings.changes[index] = change
             return [self.product_id(i) for i in candidates]
 
+    def edit(
+        self, index: int, *, title: str | None = None, prices: dict[int, int] | None = None
+    ) -> None:
+        """Change a listing's title or prices (a write endpoint, or the seller in Seller
+        Center): reads show the new values from now on, with a new update time."""
+        with self.lock:
+            change = self.listings.changes.get(index) or Change(
+                int(time.time()), self.listings.listing_class(index), version=0
+            )
+            change.update_time = max(int(time.time()), change.update_time + 1)
+            if title is not None:
+                change.title = title
+            if prices:
+                change.prices.update(prices)
+            self.listings.changes[index] = change
+
     def _pick(self, count: int, salt: str) -> list[int]:
         live = {"NORMAL", "ACTIVATE|T", "ACTIVATE|TK", "UNLIST", "SELLER_DEACTIVATED|T"}
         picked: list[int] = []
@@ -304,6 +323,9 @@ def _listing(shop: ShopCatalog, index: int, *, price: int, **fields) -> Listing:
     status, on_tokopedia = shop.status_and_platforms(index)
     if change and change.price_percent:
         price = int(round(price * (100 + change.price_percent) / 100 / 100) * 100)
+    if change and change.title is not None:
+        fields["title"] = change.title
+    fields["price_overrides"] = dict(change.prices) if change else {}
     update_time = shop.listings.update_time(index)
     return Listing(
         platform=shop.platform,

@@ -36,6 +36,10 @@ class Change:
     version: int = 1
     price_percent: int = 0
     deleted: bool = False
+    # Written through the write endpoints or edited "in Seller Center" (the control API):
+    # the title, and prices by variant number (0 for a listing without variants).
+    title: str | None = None
+    prices: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass

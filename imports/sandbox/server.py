@@ -31,7 +31,7 @@ from imports.sandbox.catalog import DirtRates, DistinctPair, MatchTruth, SellerC
 from imports.sandbox.faults import Counters, FaultConfig, FaultInjector, Outage, RateLimiter
 from imports.sandbox.http import SandboxRequest, SandboxResponse
 from imports.sandbox.shopee import ShopeeSandbox
-from imports.sandbox.tiktok import PRODUCT_PATH, SEARCH_PATH, TikTokSandbox
+from imports.sandbox.tiktok import PRODUCT_PATH, SEARCH_PATH, TikTokSandbox, write_endpoint_name
 
 FAULT_FREE_SHOPEE_PATHS = {
     "/api/v2/shop/auth_partner",
@@ -62,6 +62,8 @@ def endpoint_name(platform: str, path: str) -> str:
         return "/product/202309/products/{product_id}"
     if platform == "tiktokshop" and SEARCH_PATH.match(path):
         return path
+    if platform == "tiktokshop" and (written := write_endpoint_name(path)):
+        return written
     return path
 
 
@@ -333,6 +335,14 @@ class MarketplaceSandbox:
                         "tiktok_result_cap": self.tiktok.result_cap,
                     },
                 )
+            if path == "/publishing" and method in ("GET", "POST"):
+                # The write side's controls, per platform (shopee_writes, tiktok_writes):
+                # seller-center edits, promotions, reviews, locks, failures, the write log.
+                platform = body.pop("platform", None) or request.arg("platform") or "shopee"
+                api = self.shopee if platform == "shopee" else self.tiktok
+                if method == "GET":
+                    return SandboxResponse.json(200, api.publishing_state())
+                return SandboxResponse.json(200, api.publishing_control(body))
             if path == "/tiktok-redirect" and method == "POST":
                 self.tiktok.redirect_uri = str(body["redirect_uri"])
                 return SandboxResponse.json(200, {"redirect_uri": self.tiktok.redirect_uri})

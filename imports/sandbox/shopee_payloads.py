@@ -18,7 +18,26 @@ def _money(value: Decimal) -> int:
 
 
 class ShopeePayloadsMixin:
-    """Builds the item and model payloads ShopeeSandbox's product endpoints answer with."""
+    """Builds the item and model payloads ShopeeSandbox's product endpoints answer with.
+
+    Written titles and prices (Listing.title, Listing.price_overrides) and the control API's
+    promotions (`_live_promotions` of the writes mixin) show in what these build.
+    """
+
+    def model_prices(self, listing: Listing) -> dict[int, int]:
+        """Each model's original price now, by model_id ({0: price} for an item without
+        models): the generated price, repriced, unless a write or an edit replaced it."""
+        overrides = listing.price_overrides
+        spec = listing.spec
+        if not spec.variants:
+            return {0: overrides.get(0, listing.price)}
+        scale = Decimal(listing.price) / Decimal(spec.price) if spec.price else Decimal(1)
+        return {
+            listing.product_id * 100 + number: overrides.get(
+                number, _money(Decimal(variant.price) * scale)
+            )
+            for number, variant in enumerate(spec.variants)
+        }
 
     @staticmethod
     def _price_info(price: int, promo: bool) -> list[dict[str, object]]:
@@ -48,7 +67,9 @@ class ShopeePayloadsMixin:
         description = "\n".join(spec.description)
         if listing.long_description:
             description = "\n".join([description] * (6000 // max(1, len(description)) + 1))
+        description = self.publishing.descriptions.get(listing.index, description)
         has_model = bool(spec.variants)
+        promotions = self._live_promotions(listing.product_id)
         length, width, height = spec.dimensions_cm
         item: dict[str, object] = {
             "item_id": listing.product_id,
@@ -95,7 +116,8 @@ class ShopeePayloadsMixin:
             "item_status": listing.status,
             "deboost": "FALSE",
             "has_model": has_model,
-            "promotion_id": 0,
+            "promotion_id": promotions[0].promotion_id if promotions else 0,
+            "has_promotion": bool(promotions),
             "brand": {
                 "brand_id": 0 if spec.brand == "NoBrand" else 1_000_000 + len(spec.brand),
                 "original_brand_name": spec.brand,
@@ -107,7 +129,9 @@ class ShopeePayloadsMixin:
         if not listing.weight_missing:
             item["weight"] = spec.weight_kg
         if not has_model:
-            item["price_info"] = self._price_info(listing.price, promo=listing.index % 9 == 0)
+            # Every 9th item is on a discount the seller set up long ago (current_price only).
+            promo = listing.index % 9 == 0 or bool(promotions)
+            item["price_info"] = self._price_info(self.model_prices(listing)[0], promo=promo)
             item["stock_info_v2"] = self._stock(spec.stock)
         if listing.extended_description:
             item["description_info"] = {
@@ -149,22 +173,24 @@ class ShopeePayloadsMixin:
             }
             for position, (name, options) in enumerate(spec.tiers)
         ]
-        scale = Decimal(listing.price) / Decimal(spec.price) if spec.price else Decimal(1)
+        prices = self.model_prices(listing)
+        promotions = self._live_promotions(listing.product_id)
         models = []
         for number, variant in enumerate(spec.variants):
+            model_id = listing.product_id * 100 + number
+            covering = [p for p in promotions if p.covers(model_id)]
             tier_index = [
                 spec.tiers[level][1].index(option) for level, option in enumerate(variant.options)
             ]
-            price = _money(Decimal(variant.price) * scale)
             models.append(
                 {
-                    "model_id": listing.product_id * 100 + number,
+                    "model_id": model_id,
                     "tier_index": tier_index,
                     "model_sku": listing.variant_sku(variant),
                     "model_status": "MODEL_NORMAL" if variant.stock else "MODEL_UNAVAILABLE",
-                    "promotion_id": 0,
-                    "has_promotion": False,
-                    "price_info": self._price_info(price, promo=False),
+                    "promotion_id": covering[0].promotion_id if covering else 0,
+                    "has_promotion": bool(covering),
+                    "price_info": self._price_info(prices[model_id], promo=bool(covering)),
                     "pre_order": {"is_pre_order": False, "days_to_ship": 2},
                     "stock_info_v2": self._stock(variant.stock, shopee_stock_as_text=True),
                     "gtin_code": "",

@@ -35,7 +35,7 @@ CATEGORY_NAMES_EN = {
 class ShopeeProductsMixin:
     """The /api/v2/product/* endpoints of ShopeeSandbox.
 
-    Relies on the sandbox's catalog, offset_cap and item_name_max, its gateway check
+    Relies on the sandbox's catalog, offset_cap, item_name_max and price range, its gateway check
     (`_verify_shop`), its `_ok` envelope and its payload builders (`base_info`, `model_list`).
     """
 
@@ -166,7 +166,10 @@ class ShopeeProductsMixin:
         self._verify_shop(request)
         return self._ok(
             {
-                "price_limit": {"min_limit": 100.0, "max_limit": 150_000_000.0},
+                "price_limit": {
+                    "min_limit": float(self.price_min),
+                    "max_limit": float(self.price_max),
+                },
                 "stock_limit": {"min_limit": 0, "max_limit": 999_999},
                 "item_name_length_limit": {"min_limit": 5, "max_limit": self.item_name_max},
                 "item_description_length_limit": {"min_limit": 10, "max_limit": 3000},

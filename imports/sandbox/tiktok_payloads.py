@@ -18,17 +18,26 @@ def category_id(number: int) -> str:
 
 
 class TikTokPayloadsMixin:
-    """Builds the product payloads TikTokSandbox's search and detail endpoints answer with."""
+    """Builds the product payloads TikTokSandbox's search and detail endpoints answer with.
+
+    Relies on the write side's hooks (tiktok_writes): SKUs deleted by a partial edit, products
+    hidden on Tokopedia, the audit state and the title under review.
+    """
 
     def _skus(self, listing: Listing, *, detail: bool) -> list[dict[str, object]]:
         spec = listing.spec
         variants = spec.variants or ()
         rows = []
         scale = listing.price / spec.price if spec.price else 1
+        deleted = self.deleted_skus(str(listing.product_id))
         for number, variant in enumerate(variants or [None]):
+            if str(listing.product_id * 1000 + number) in deleted:
+                continue  # the numbering stays: SKU ids never shift
             price = round((variant.price if variant else spec.price) * scale / 100) * 100
             if variant is None:
                 price = listing.price
+            # A price written through the API or edited in Seller Center wins.
+            price = listing.price_overrides.get(number, price)
             seller_sku = listing.variant_sku(variant)
             price_info: dict[str, object] = {"currency": "IDR", "tax_exclusive_price": str(price)}
             if detail:
@@ -58,12 +67,13 @@ class TikTokPayloadsMixin:
             rows.append(row)
         return rows
 
-    @staticmethod
-    def _platform_fields(listing: Listing, item: dict[str, object]) -> None:
+    def _platform_fields(self, listing: Listing, item: dict[str, object]) -> None:
         if listing.status != "-":
             item["status"] = listing.status
         if listing.on_tokopedia:
             toko_status = "DELETED" if listing.status == "DELETED" else "ACTIVATE"
+            if toko_status == "ACTIVATE" and self.hidden_on_tokopedia(str(listing.product_id)):
+                toko_status = "SELLER_DEACTIVATED"  # a partial edit left TOKOPEDIA out
             item["integrated_platform_statuses"] = [
                 {"platform": "TOKOPEDIA", "status": toko_status}
             ]
@@ -83,13 +93,17 @@ class TikTokPayloadsMixin:
                 item["status"] = listing.status
         else:
             self._platform_fields(listing, item)
-            item["audit"] = {"status": "APPROVED"}
+            item["audit"] = {"status": self.audit_payload(str(listing.product_id))["status"]}
             item["listing_quality_tier"] = "GOOD" if listing.spec.image_count >= 5 else "FAIR"
             item["has_draft"] = False
         return item
 
-    def detail(self, listing: Listing, base_url: str) -> dict[str, object]:
+    def detail(
+        self, listing: Listing, base_url: str, *, under_review: bool = False
+    ) -> dict[str, object]:
+        """The product; `under_review`: with the content version waiting for review (v2)."""
         spec = listing.spec
+        pending = self.review_title(str(listing.product_id)) if under_review else None
         parent_number, leaf_number = CATEGORY_IDS[(spec.category, spec.subcategory)]
         paragraphs = list(spec.description)
         if listing.long_description:
@@ -115,7 +129,7 @@ class TikTokPayloadsMixin:
         length, width, height = spec.dimensions_cm
         item: dict[str, object] = {
             "id": str(listing.product_id),
-            "title": listing.title,
+            "title": pending or listing.title,
             "description": description,
             "product_status": listing.status if listing.status != "-" else "ACTIVATE",
             "category_chains": [
@@ -150,7 +164,7 @@ class TikTokPayloadsMixin:
                 },
             ],
             "skus": self._skus(listing, detail=True),
-            "audit": {"status": "APPROVED", "pre_approved_reasons": []},
+            "audit": self.audit_payload(str(listing.product_id)),
             "is_cod_allowed": True,
             "is_not_for_sale": False,
             "is_pre_owned": False,

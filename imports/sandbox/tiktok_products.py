@@ -36,8 +36,8 @@ SEARCH_PATH = re.compile(r"^/product/(?P<version>\d{6})/products/search$")
 class TikTokProductsMixin:
     """The /product/* endpoints of TikTokSandbox.
 
-    Relies on the sandbox's catalog and result_cap, its request check (`_verify`) and its
-    payload builders (`search_item`, `detail`).
+    Relies on the sandbox's catalog and result_cap, its request check (`_verify`), its
+    payload builders (`search_item`, `detail`) and the write side's `settle_reviews`.
     """
 
     def categories(self, request: SandboxRequest) -> dict[str, object]:
@@ -112,6 +112,7 @@ class TikTokProductsMixin:
         for name, value in (("update_time_ge", time_from), ("update_time_le", time_to)):
             if value is not None and (not isinstance(value, int) or value < 0):
                 raise TikTokError(12019119, f"Invalid {name}.")
+        self.settle_reviews()
         offset = self._offset(request.arg("page_token"))
         if offset >= self.result_cap:
             raise TikTokError(
@@ -160,4 +161,6 @@ class TikTokProductsMixin:
         index = self.catalog.index_of(product_id)
         if index is None:
             raise TikTokError(12019150, "The product ID does not exist.", 404)
-        return self.detail(self.catalog.listing(index), request.base_url)
+        self.settle_reviews()  # reviews settle lazily, when someone looks
+        under_review = request.arg("return_under_review_version") == "true"
+        return self.detail(self.catalog.listing(index), request.base_url, under_review=under_review)

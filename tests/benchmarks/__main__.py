@@ -45,6 +45,10 @@ def main() -> None:
         default=BUILD_BASELINE_10K,
         help="catalog-build listings/s at 10k before the matching rework, to compare against",
     )
+    parser.add_argument(
+        "--publish-changes", type=int, default=1_000, help="price changes to publish (0: none)"
+    )
+    parser.add_argument("--publish-qps", type=float, default=50)
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--no-write", action="store_true", help="print only")
     options = parser.parse_args()
@@ -109,6 +113,20 @@ def main() -> None:
         with SandboxProcess(options.matching_size, profile="dirty-seller") as sandbox:
             results["matching"] = run_child(
                 "match_dirty_seller", url, sandbox=sandbox.credentials, label="dirty-seller"
+            )
+        run_child("reset", url)
+    if options.publish_changes:
+        print(
+            f"== publishing {options.publish_changes} price changes at {options.publish_qps:g} QPS",
+            flush=True,
+        )
+        with SandboxProcess(options.publish_changes * 2, latency_ms=5) as sandbox:
+            results["publishing"] = run_child(
+                "publish",
+                url,
+                sandbox=sandbox.credentials,
+                qps=options.publish_qps,
+                changes=options.publish_changes,
             )
         run_child("reset", url)
     if options.serving_products:

@@ -22,7 +22,7 @@ def main() -> None:
 
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    from tests.benchmarks import importing, naive, serving
+    from tests.benchmarks import importing, naive, publishing, serving
 
     tasks = {
         "import": importing.import_catalog,
@@ -31,6 +31,7 @@ def main() -> None:
         "reset": importing.reset,
         "naive": naive.naive_import,
         "serving": serving.measure_serving,
+        "publish": publishing.publish_prices,
     }
     task, arguments = sys.argv[1], json.loads(sys.argv[2])
     result = tasks[task](**arguments)

@@ -153,6 +153,9 @@ def reset(*, keep_slug: str = "bench-serving") -> dict[str, Any]:
         .values_list("pk", flat=True)
     )
     if ids:
+        from imports.models import PublishJob
+
+        PublishJob.objects.filter(organization_id__in=ids).delete()  # with their items
         with connection.cursor() as cursor:
             for table in (
                 "imports_importjobevent",

@@ -178,6 +178,26 @@ def latency_rows(results: dict[str, Any]) -> tuple[list[str], list[tuple[str, bo
     return lines, targets
 
 
+def publishing_rows(results: dict[str, Any]) -> tuple[list[str], list[tuple[str, bool]]]:
+    run = results.get("publishing")
+    if not run:
+        return [], []
+    lines = [
+        f"| publishing at {run['qps']:g} QPS | listings | price changes | applied | API calls "
+        "| wall s | calls/s | changes/s | calls/s ÷ QPS |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| tiktokshop | {run['listings']:,} | {run['changes']:,} | {run['applied']:,} "
+        f"| {run['api_calls']:,} | {run['wall_seconds']:.1f} | {run['calls_per_second']:.1f} "
+        f"| {run['changes_per_second']:.1f} | {run['ratio']:.3f} |",
+    ]
+    target = (
+        f"publish throughput {run['ratio']:.3f} × the connection's QPS, every change applied "
+        "(≥ 0.9)",
+        run["ratio"] >= 0.9 and run["applied"] == run["changes"],
+    )
+    return lines, [target]
+
+
 def serving_rows(results: dict[str, Any]) -> tuple[list[str], list[tuple[str, bool]]]:
     serving = results.get("serving")
     if not serving:
@@ -236,7 +256,14 @@ def render(results: dict[str, Any]) -> str:
         "",
     ]
     targets: list[tuple[str, bool]] = []
-    for part in (size_rows, incremental_rows, latency_rows, matching_rows, serving_rows):
+    for part in (
+        size_rows,
+        incremental_rows,
+        latency_rows,
+        matching_rows,
+        publishing_rows,
+        serving_rows,
+    ):
         lines, checks = part(results)
         if lines:
             out += [*lines, ""]

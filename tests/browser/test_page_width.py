@@ -21,10 +21,10 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.models import MasterProduct
+from catalog.models import MasterProduct, PlatformMapping
 from core.models import Membership
 from core.platforms import Platform
-from imports.models import ChannelConnection, ImportJob
+from imports.models import ChannelConnection, ImportJob, PublishJob
 from imports.services import import_job_run, import_job_start
 from tests.browser.conftest import log_in
 from tests.factories import (
@@ -104,6 +104,36 @@ def _background_task_rows() -> None:
     )
 
 
+def _publication(sandbox) -> None:
+    """A publication with an applied change, a held conflict and a refused variant."""
+    import requests
+
+    from imports.publishing.runner import PublishRunner
+    from imports.publishing.services import publication_start
+
+    pending = list(
+        PlatformMapping.objects.filter(
+            platform="shopee", listing_status="active", pending_kinds__contains=["title"]
+        ).order_by("pk")[:3]
+    )
+    requests.post(
+        f"{sandbox.base_url}/_sandbox/publishing",
+        json={
+            "platform": "shopee",
+            "action": "edit",
+            "product_id": pending[0].platform_product_id,
+            "title": "Judul yang diubah penjual langsung di Seller Center Shopee",
+        },
+        timeout=10,
+    )
+    _plan, jobs = publication_start(
+        mappings=PlatformMapping.objects.filter(pk__in=[m.pk for m in pending]),
+        overrides=["large_change", "below_cost", "title_lint"],
+    )
+    for job in jobs:
+        PublishRunner(job).run()
+
+
 @pytest.fixture
 def demo_admin(organization, make_sandbox, live_server):
     """A superuser over a catalog imported from both sandbox shops, like `manage.py up`."""
@@ -125,6 +155,7 @@ def demo_admin(organization, make_sandbox, live_server):
                 platform_price=Decimal("1399000"),
                 seo_title=name[:255],
             )
+    _publication(sandbox)
     _background_task_rows()
     user = UserFactory(username="root", is_superuser=True, email="pemilik.toko@example.co.id")
     MembershipFactory(user=user, organization=organization, role=Membership.Role.OWNER)
@@ -145,6 +176,11 @@ def admin_urls(connections) -> list[str]:
         reverse("admin:imports_channelconnection_change", args=[tiktok.pk]),
         reverse("admin:imports_importjob_change", args=[job.pk]),
         reverse("admin:core_organization_change", args=[product.organization_id]),
+        reverse("admin:imports_publishjob_change", args=[PublishJob.objects.latest("pk").pk]),
+        reverse(
+            "admin:imports_pendingpublication_change",
+            args=[PlatformMapping.objects.filter(sync_status="conflict").first().pk],
+        ),
     ]
     return changelists + change_pages
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from catalog.models import MasterProduct, PlatformMapping, SkuRule
 from core.models import Membership, Organization
-from imports.models import ChannelConnection, ImportJob, RawImportRecord
+from imports.models import ChannelConnection, ImportJob, PublishJob, RawImportRecord
 from pricing.models import PlatformFeeConfig, PricingProfile
 from tests.factories import (
     ImportJobFactory,
@@ -43,6 +43,7 @@ def _mapping(org: Organization) -> PlatformMapping:
         organization=org,
         platform_title="kaos polos",
         seo_title="old title",
+        pending_kinds=["title"],  # so it is on the Pending publication page too
         review_status=PlatformMapping.ReviewStatus.NEEDS_REVIEW,
         match_method=PlatformMapping.MatchMethod.SIMILARITY,
         match_confidence=Decimal("0.95"),
@@ -53,6 +54,12 @@ def _connection(org: Organization) -> ChannelConnection:
     # Port 9 (discard) on loopback: a test run, if it ever ran, fails fast and offline.
     return ChannelConnection.objects.create(
         organization=org, platform="shopee", name=f"Shop {org.slug}", base_url="http://127.0.0.1:9"
+    )
+
+
+def _publish_job(org: Organization) -> PublishJob:
+    return PublishJob.objects.create(
+        organization=org, connection=_connection(org), platform="shopee", kinds=["price"]
     )
 
 
@@ -70,6 +77,7 @@ ROW_MAKERS: dict[type[models.Model], Callable[[Organization], models.Model]] = {
     SkuRule: lambda org: SkuRule.objects.create(organization=org, action="remove", value="-"),
     ChannelConnection: _connection,
     ImportJob: _job,
+    PublishJob: _publish_job,
     RawImportRecord: lambda org: RawImportRecordFactory(import_job=_job(org), organization=org),
     PlatformFeeConfig: lambda org: PlatformFeeConfig.objects.create(
         organization=org,

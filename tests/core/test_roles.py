@@ -18,6 +18,7 @@ from catalog.models import MasterProduct, PlatformMapping
 from core.models import Membership
 from core.roles import ALLOWED_ROLES, Capability
 from imports.models import ChannelConnection, ImportJob
+from imports.publishing.models import PublishJob
 from tests.api_clients import token_client
 from tests.factories import (
     ImportJobFactory,
@@ -41,6 +42,7 @@ EXPECTED: dict[str, tuple[bool, bool, bool, bool]] = {
     "rematch_catalog": (False, True, True, False),
     "recalculate_prices": (False, True, True, False),
     "run_imports": (False, True, True, False),
+    "publish": (False, True, True, False),
     "test_connections": (False, True, True, False),
     "manage_connections": (False, False, True, False),
     "delete": (False, False, True, False),
@@ -153,6 +155,14 @@ def admin_run_imports(w: World) -> bool:
     return ImportJob.objects.get(pk=w.job.pk).cancel_requested
 
 
+def admin_publish(w: World) -> bool:
+    job = PublishJob.objects.create(
+        organization=w.org, connection=w.connection, platform="shopee", kinds=["price"]
+    )
+    w.admin.post(reverse("admin:imports_publishjob_cancel", args=[job.pk]))
+    return PublishJob.objects.get(pk=job.pk).status == PublishJob.Status.CANCELLED
+
+
 def admin_test_connections(w: World) -> bool:
     response = w.action("imports_channelconnection", "test_connection", w.connection.pk)
     return f"{w.connection}:" in _messages(response)
@@ -216,6 +226,14 @@ def api_run_imports(w: World) -> bool:
     return ImportJob.objects.get(pk=w.job.pk).cancel_requested
 
 
+def api_publish(w: World) -> bool:
+    job = PublishJob.objects.create(
+        organization=w.org, connection=w.connection, platform="shopee", kinds=["price"]
+    )
+    w.api.post(f"/api/v1/publish-jobs/{job.pk}/cancel/")
+    return PublishJob.objects.get(pk=job.pk).status == PublishJob.Status.CANCELLED
+
+
 def api_test_connections(w: World) -> bool:
     response = w.api.post(f"/api/v1/connections/{w.connection.pk}/test/")
     # The test itself fails (nothing listens), as a marketplace error: it was allowed to run.
@@ -230,6 +248,7 @@ ADMIN: dict[str, Callable[[World], bool]] = {
     "rematch_catalog": admin_rematch_catalog,
     "recalculate_prices": admin_recalculate_prices,
     "run_imports": admin_run_imports,
+    "publish": admin_publish,
     "test_connections": admin_test_connections,
     "manage_connections": admin_manage_connections,
     "delete": admin_delete,
@@ -241,6 +260,7 @@ API: dict[str, Callable[[World], bool]] = {
     "edit_catalog": api_edit_catalog,
     "review_matches": api_review_matches,
     "run_imports": api_run_imports,
+    "publish": api_publish,
     "test_connections": api_test_connections,
 }
 CASES = [(cap, i, role) for cap in EXPECTED for i, role in enumerate(ROLES)]

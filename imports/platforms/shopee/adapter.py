@@ -15,6 +15,7 @@ from imports.platforms.shopee import mappings as field_mappings
 from imports.platforms.shopee.client import ShopeeClient
 from imports.platforms.shopee.fetcher import ShopeeFetcher
 from imports.platforms.shopee.rules import REFRESH_TOKEN_LIFETIME, RULES
+from imports.platforms.shopee.writer import ShopeeWriter
 
 
 def _own(client: MarketplaceClient) -> ShopeeClient:
@@ -49,6 +50,9 @@ class ShopeeAdapter:
     def shop(self, client: MarketplaceClient) -> ShopSummary:
         info = _own(client).get_shop_info()
         return ShopSummary(info.get("shop_name", ""), info.get("region", ""))
+
+    def writer(self, client: MarketplaceClient) -> ShopeeWriter:
+        return ShopeeWriter(_own(client))
 
     def authorization_url(self, client: MarketplaceClient, redirect_uri: str, state: str) -> str:
         # Shopee has no state parameter: it comes back on the redirect URL we register.

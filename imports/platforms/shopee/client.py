@@ -1,9 +1,11 @@
-"""Shopee Open Platform v2 client (signing, tokens, product reads).
+"""Shopee Open Platform v2 client (signing, tokens, product reads and writes).
 
 Facts from shared/marketplaces/shopee.md: HMAC-SHA256 over partner_id + path + timestamp
 (+ access_token + shop_id for shop calls), lower-case hex (signing.py); statuses repeated as
 `item_status`; item ids comma-joined, 50 per call; errors may be module-prefixed;
-`invalid_acceess_token` (sic). The limits and codes are in rules.py.
+`invalid_acceess_token` (sic). The limits and codes are in rules.py. Writes
+(shared/marketplaces/publishing.md §1) are sent once: the publish job re-reads before it
+repeats one.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ from imports.platforms.shopee.rules import (
     ITEM_STATUSES,
     MAX_IDS_PER_CALL,
     MAX_PAGE_SIZE,
+    MAX_PRICES_PER_CALL,
     NOT_FOUND,
     REAUTHORIZE,
     REFRESH_TOKEN_LIFETIME,
     RETRYABLE,
+    UPDATE_LOCK_TEXT,
+    WRITE_RETRYABLE,
 )
 from imports.platforms.shopee.signing import shopee_sign
 
@@ -78,7 +83,9 @@ class ShopeeClient(MarketplaceClient):
                 retry_after=float(retry_after) if retry_after else None,
                 **common,
             )
-        if error in RETRYABLE or response.status_code >= 500:
+        # A write refused "for now" (the item's update lock) applied nothing: retryable too.
+        transient_write = error in WRITE_RETRYABLE or UPDATE_LOCK_TEXT in message.lower()
+        if error in RETRYABLE or transient_write or response.status_code >= 500:
             raise MarketplaceError(
                 message, error_type=ErrorType.API_CONNECTION_ERROR, retryable=True, **common
             )
@@ -109,6 +116,8 @@ class ShopeeClient(MarketplaceClient):
         path: str,
         params: list[tuple[str, Any]] | None = None,
         body: dict[str, Any] | None = None,
+        *,
+        retryable: bool = True,
     ) -> dict[str, Any]:
         if self.shop_id is None:
             raise ValueError("this call needs the shop_id")
@@ -128,7 +137,7 @@ class ShopeeClient(MarketplaceClient):
             query += [(name, str(value)) for name, value in params or []]
             return self._call(method, path, query, body)
 
-        return self.execute(build, endpoint=path)
+        return self.execute(build, endpoint=path, retryable=retryable)
 
     def _public_call(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         def build(_token: str) -> ApiCall:
@@ -233,3 +242,48 @@ class ShopeeClient(MarketplaceClient):
 
     def get_item_limit(self) -> dict[str, Any]:
         return self._shop_call("GET", "/api/v2/product/get_item_limit").get("response") or {}
+
+    def get_item_promotion(
+        self, item_ids: list[int]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The upcoming and ongoing promotions of up to 50 items: (success_list, failure_list)."""
+        if not 0 < len(item_ids) <= MAX_IDS_PER_CALL:
+            raise ValueError(f"get_item_promotion takes 1 to {MAX_IDS_PER_CALL} item ids")
+        payload = self._shop_call(
+            "GET",
+            "/api/v2/product/get_item_promotion",
+            [("item_id_list", ",".join(map(str, item_ids)))],
+        )
+        response = payload.get("response") or {}
+        return response.get("success_list") or [], response.get("failure_list") or []
+
+    # --- writes (sent once) -----------------------------------------------------------------
+    def update_price(self, item_id: int, prices: list[tuple[int, int]]) -> dict[str, Any]:
+        """Set original prices (whole rupiah) of one item's models; model_id 0 for an item
+        without models. The answer's success_list/failure_list say which were taken."""
+        if not 0 < len(prices) <= MAX_PRICES_PER_CALL:
+            raise ValueError(f"update_price takes 1 to {MAX_PRICES_PER_CALL} prices")
+        body = {
+            "item_id": int(item_id),
+            "price_list": [
+                {"model_id": int(model_id), "original_price": int(price)}
+                for model_id, price in prices
+            ],
+        }
+        payload = self._shop_call(
+            "POST", "/api/v2/product/update_price", body=body, retryable=False
+        )
+        return self._with_request_id(payload)
+
+    def update_item_name(self, item_id: int, name: str) -> dict[str, Any]:
+        """Change the item's name and nothing else; the answer echoes the item."""
+        body = {"item_id": int(item_id), "item_name": name}
+        payload = self._shop_call("POST", "/api/v2/product/update_item", body=body, retryable=False)
+        return self._with_request_id(payload)
+
+    @staticmethod
+    def _with_request_id(payload: dict[str, Any]) -> dict[str, Any]:
+        """The `response` of a write, with the call's request_id kept for the outcome."""
+        response = dict(payload.get("response") or {})
+        response.setdefault("request_id", str(payload.get("request_id") or ""))
+        return response

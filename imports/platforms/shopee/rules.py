@@ -6,6 +6,7 @@ The client, the fetcher and the adapter read these; nothing else should know the
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 from imports.platforms import PlatformRules
 
@@ -25,6 +26,27 @@ REFRESH_TOKEN_LIFETIME = timedelta(days=30)
 
 # Error codes (after the module prefix, "product.error_param" -> "error_param").
 RETRYABLE = {"error_system_busy", "error_inner", "error_server", "error_network", "error_busy"}
+# Write refusals that say "not now" (publishing.md §1.1-1.2): nothing was applied, the same
+# write may pass later. The item update lock has no code of its own, only its message text.
+WRITE_RETRYABLE = {"error_busi_update_item_failed", "error_update_price_fail"}
+UPDATE_LOCK_TEXT = "lock failed"  # "get update lock failed, please try again later"
+# update_price takes one item and 1-50 models per call.
+MAX_PRICES_PER_CALL = 50
+# ID: the most expensive model of an item may cost at most 7 times the cheapest.
+MAX_VARIANT_SPREAD = Decimal(7)
+# Refusals meaning a promotion locks the price or the name until it ends (publishing.md §1.4).
+PROMOTION_LOCKS = {
+    "error_cannt_edit_price_in_promotion",
+    "error_in_item_promotion_item_price_lock",
+    "error_cannot_update_price_in_promotion",
+    "error_slash_price_not_lowest",
+    "error_slash_price_models_diff",
+    "error_cannt_edit_name_in_promotion",
+    "error_in_item_promotion_name_item_lock",
+    "error_cannt_edit_description_in_promotion",
+    "error_in_item_promotion_description_lock",
+    "error_item_in_promotion",
+}
 REAUTHORIZE = {
     "refresh_token_expired",
     "shop_access_expired",
@@ -38,4 +60,9 @@ INVALID_ACCESS_TOKEN = "invalid_acceess_token"  # noqa: S105 - an error code, (s
 CREDENTIAL_ERRORS = ("error_auth", "error_sign", "error_permission", "invalid_partner_id")
 NOT_FOUND = ("error_item_not_found", "error_param_shop_id_not_found")
 
-RULES = PlatformRules(paging_cap=OFFSET_CAP, page_size=MAX_PAGE_SIZE, batch_size=MAX_IDS_PER_CALL)
+RULES = PlatformRules(
+    paging_cap=OFFSET_CAP,
+    page_size=MAX_PAGE_SIZE,
+    batch_size=MAX_IDS_PER_CALL,
+    max_variant_spread=MAX_VARIANT_SPREAD,
+)

@@ -14,6 +14,7 @@ from imports.platforms.tiktokshop import mappings as field_mappings
 from imports.platforms.tiktokshop.client import TikTokShopClient
 from imports.platforms.tiktokshop.fetcher import TikTokFetcher
 from imports.platforms.tiktokshop.rules import RULES
+from imports.platforms.tiktokshop.writer import TikTokShopWriter
 
 # Used when a connection leaves them blank (the global production hosts).
 DEFAULT_AUTH_BASE_URL = "https://auth.tiktok-shops.com"
@@ -60,6 +61,9 @@ class TikTokShopAdapter:
             (s for s in shops if s.get("cipher") == own.shop_cipher), shops[0] if shops else {}
         )
         return ShopSummary(shop.get("name", ""), shop.get("region", ""))
+
+    def writer(self, client: MarketplaceClient) -> TikTokShopWriter:
+        return TikTokShopWriter(_own(client))
 
     def authorization_url(self, client: MarketplaceClient, redirect_uri: str, state: str) -> str:
         # The redirect URI is registered with the app in Partner Center, not sent.

@@ -1,4 +1,4 @@
-"""TikTok Shop Open API (202309+) client: signing, tokens, shops and products.
+"""TikTok Shop Open API (202309+) client: signing, tokens, shops, products and their writes.
 
 Facts from shared/marketplaces/tiktok.md: sign = HMAC-SHA256(secret, secret + path + sorted
 key+value pairs (without sign and access_token) + body + secret), lower-case hex; the token in
@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,15 +23,19 @@ from imports.clients.base import ApiCall, MarketplaceClient, TokenGrant
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.platforms.tiktokshop.rules import (
     BAD_SIGNATURE,
+    CURRENCY,
     EXPIRED_TOKEN,
     INVALID_REQUEST,
     IP_NOT_ALLOWED,
     MAX_PAGE_SIZE,
+    PARTIAL_EDIT_PATH,
+    PRICES_PATH,
     PRODUCT_NOT_FOUND,
     RATE_LIMITED,
     REAUTHORIZE_CODES,
     RETRYABLE_CODES,
     SEARCH_PATH,
+    WRITE_PRODUCT_NOT_FOUND,
 )
 from imports.platforms.tiktokshop.signing import tiktok_sign
 
@@ -104,7 +110,7 @@ class TikTokShopClient(MarketplaceClient):
             and ("app_key" in lowered or "timestamp" in lowered or "sign" in lowered)
         ):
             raise MarketplaceError(message, error_type=ErrorType.API_AUTHENTICATION_ERROR, **common)
-        if code == PRODUCT_NOT_FOUND:
+        if code == PRODUCT_NOT_FOUND or code in WRITE_PRODUCT_NOT_FOUND:
             raise MarketplaceError(
                 message, error_type=ErrorType.DATA_VALIDATION_ERROR, not_found=True, **common
             )
@@ -121,6 +127,7 @@ class TikTokShopClient(MarketplaceClient):
         query: dict[str, Any] | None = None,
         body: dict[str, Any] | None = None,
         cipher: bool = True,
+        retryable: bool = True,
     ) -> dict[str, Any]:
         if cipher and not self.shop_cipher:
             raise ValueError("this call needs the shop_cipher")
@@ -145,7 +152,7 @@ class TikTokShopClient(MarketplaceClient):
                 headers,
             )
 
-        return self.execute(build, endpoint=_endpoint_name(path))
+        return self.execute(build, endpoint=_endpoint_name(path), retryable=retryable)
 
     # --- authorization ----------------------------------------------------------------------
     def authorization_url(self, state: str) -> str:
@@ -206,16 +213,58 @@ class TikTokShopClient(MarketplaceClient):
         payload = self._call("POST", SEARCH_PATH, query=query, body=body)
         return payload.get("data") or {"products": [], "total_count": 0, "next_page_token": ""}
 
-    def get_product(self, product_id: str) -> dict[str, Any]:
-        payload = self._call("GET", f"/product/202309/products/{product_id}")
+    def get_product(self, product_id: str, under_review: bool = False) -> dict[str, Any]:
+        """The product's live version; `under_review`: the content edit waiting for review."""
+        query = {"return_under_review_version": "true"} if under_review else None
+        payload = self._call("GET", f"/product/202309/products/{product_id}", query=query)
         return payload.get("data") or {}
+
+    # --- writes (sent once: the publish job re-reads before it repeats one) -------------------
+    def update_prices(
+        self, product_id: str, prices: Sequence[tuple[str, Decimal]]
+    ) -> dict[str, Any]:
+        """Set SKUs' prices (all-or-nothing); the whole answer, for its request_id.
+
+        `amount` is the local display price before discounts; list_price and sale_price are
+        for other markets and are never sent.
+        """
+        body = {
+            "skus": [
+                {"id": sku_id, "price": {"amount": whole_rupiah(amount), "currency": CURRENCY}}
+                for sku_id, amount in prices
+            ]
+        }
+        path = PRICES_PATH.format(product_id=product_id)
+        return self._call("POST", path, body=body, retryable=False)
+
+    def partial_edit_title(self, product_id: str, title: str) -> dict[str, Any]:
+        """Change the title and nothing else: the body is exactly {"title": ...}.
+
+        Sending `skus` would delete the SKUs left out, `listing_platforms` would hide the
+        product on a platform left out (publishing.md 2.2).
+        """
+        path = PARTIAL_EDIT_PATH.format(product_id=product_id)
+        return self._call("POST", path, body={"title": title}, retryable=False)
 
     def get_categories(self) -> list[dict[str, Any]]:
         payload = self._call("GET", "/product/202309/categories")
         return (payload.get("data") or {}).get("categories") or []
 
 
+def whole_rupiah(amount: Decimal) -> str:
+    """A price as the wire wants it: a whole-number decimal string ("149000")."""
+    if amount != amount.to_integral_value() or amount <= 0:
+        raise ValueError(f"{amount} is not a whole rupiah amount above 0")
+    return str(int(amount))
+
+
 def _endpoint_name(path: str) -> str:
-    if path.startswith("/product/202309/products/") and not path.endswith("/search"):
-        return "/product/202309/products/{product_id}"
+    """The rate limiter's and counters' name: ids replaced, each write its own endpoint."""
+    parts = path.split("/")
+    # /product/<version>/products/<id>[/<action>...]
+    if len(parts) >= 5 and parts[1] == "product" and parts[3] == "products":
+        if parts[4] == "search":
+            return path
+        parts[4] = "{product_id}"
+        return "/".join(parts)
     return path

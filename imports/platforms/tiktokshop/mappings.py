@@ -87,8 +87,13 @@ def _tiktok_images(images: Any, title: Any) -> list[dict[str, Any]]:
     return result
 
 
+def has_variants(skus: Any) -> bool:
+    """One SKU without sales attributes is a product without variants (its price keyed "")."""
+    return bool(skus) and not (len(skus) == 1 and not skus[0].get("sales_attributes"))
+
+
 def _tiktok_variants(skus: Any) -> list[dict[str, Any]]:
-    if not skus or (len(skus) == 1 and not skus[0].get("sales_attributes")):
+    if not has_variants(skus):
         return []
     variants = []
     for sku in skus:
