@@ -13,7 +13,11 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from catalog.models import PlatformMapping
-from catalog.publication import PUBLICATION_FIELDS, publication_refresh
+from catalog.publication import (
+    PUBLICATION_FIELDS,
+    publication_refresh,
+    publication_status_settle,
+)
 from core.bulk import bulk_update_rows
 from core.money import quantize_rupiah
 from pricing.calculator import (
@@ -110,6 +114,12 @@ def _breakdown_json(breakdown: Breakdown) -> dict[str, str | bool | None]:
     return stored
 
 
+def _unpriced(mapping: PlatformMapping) -> None:
+    """No price can be computed now: the one computed before is not published either."""
+    mapping.desired_prices = {}
+    publication_refresh(mapping)
+
+
 def mapping_prices_compute(
     *,
     mappings: Iterable[PlatformMapping],
@@ -134,6 +144,7 @@ def mapping_prices_compute(
         )
         if config is None:
             change.error = f"no {mapping.get_platform_display()} fee rule in force on {on}"
+            _unpriced(mapping)
             changes.append(change)
             continue
         rule = fee_rule(config, profile)
@@ -143,6 +154,7 @@ def mapping_prices_compute(
             with_cost = forward(priced.list_price, rule, cost=master.cost_price)
         except PricingError as error:
             change.error = str(error)
+            _unpriced(mapping)
             changes.append(change)
             continue
         change.new_price = priced.list_price
@@ -181,6 +193,10 @@ def mapping_prices_recalculate(
         for mapping in priced:
             mapping.calculated_at = mapping.updated_at = now
         bulk_update_rows(PlatformMapping, priced, PRICE_FIELDS)
+        # A listing that cannot be priced now has no price to publish either.
+        unpriced = [change.mapping for change in changes if change.error]
+        bulk_update_rows(PlatformMapping, unpriced, PUBLICATION_FIELDS)
+        publication_status_settle(change.mapping.pk for change in changes)
     return changes
 
 

@@ -17,7 +17,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from catalog.models import MasterProduct, PlatformMapping
-from catalog.publication import PUBLICATION_FIELDS, publication_refresh
+from catalog.publication import (
+    PUBLICATION_FIELDS,
+    publication_refresh,
+    publication_status_settle,
+)
 from core.bulk import bulk_update_rows
 from core.platforms import TitleRules, title_rules
 from seo.generator import TitleInput
@@ -164,4 +168,5 @@ def mappings_seo_apply(
         for change in changes:
             seo_change_apply(change, now)
         bulk_update_rows(PlatformMapping, [c.mapping for c in changes], SEO_FIELDS)
+        publication_status_settle(c.mapping.pk for c in changes)
     return changes

@@ -35,7 +35,7 @@ from catalog.listings import (
 )
 from catalog.matching import PLACEHOLDER_SKUS, SkuRule, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
-from catalog.publication import remote_prices_of
+from catalog.publication import publication_status_settle, remote_prices_of
 from catalog.selectors import sku_rules_for
 from catalog.services import product_quality_assess, quality_refresh
 from catalog.shop_skus import ShopSkus
@@ -389,6 +389,7 @@ class BatchBuilder(NewListingMatching):
             bulk_update_rows(
                 PlatformMapping, self.changed_mappings, MAPPING_FIELDS + ENRICHED_MAPPING_FIELDS
             )
+            publication_status_settle(m.pk for m in self.changed_mappings)
         mappings_seen_record(self.organization_id, self.seen_unchanged)
         for mapping in self.displaced:
             master = mapping_split(mapping=mapping, rules=self.rules, review_status=Review.AUTO)

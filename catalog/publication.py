@@ -16,13 +16,15 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from catalog.choices import PublishKind, SyncStatus
 from catalog.models import MasterProduct, PlatformMapping
 
-PUBLICATION_FIELDS = ("desired_prices", "pending_kinds", "price_change_percent", "sync_status")
+# Written with a listing's price or title; the status is then settled from the committed row
+# (publication_status_settle), never from the copy the bulk write had.
+PUBLICATION_FIELDS = ("desired_prices", "pending_kinds", "price_change_percent")
 
 # Set by people or by the publish job; a recomputed price or title does not clear them.
 STICKY_STATUSES = {SyncStatus.CONFLICT, SyncStatus.BLOCKED, SyncStatus.IN_REVIEW}
@@ -63,10 +65,26 @@ def price_changes(mapping: PlatformMapping) -> dict[str, tuple[Decimal | None, D
     return changes
 
 
+# The column holds 9 digits: a change beyond ±9,999,999.99 % is shown at that bound.
+PERCENT_BOUND = Decimal("9999999.99")
+
+
 def change_percent(old: Decimal | None, new: Decimal) -> Decimal | None:
     if not old:
         return None
-    return ((new - old) / old * 100).quantize(Decimal("0.01"))
+    percent = ((new - old) / old * 100).quantize(Decimal("0.01"))
+    return max(-PERCENT_BOUND, min(PERCENT_BOUND, percent))
+
+
+def pending_price_changes(mapping: PlatformMapping) -> dict[str, tuple[Decimal | None, Decimal]]:
+    """The price changes still to publish: those a merchandiser kept the platform's value
+    for (per variant, until our price changes again) are left out."""
+    ignored = (mapping.publish_ignored or {}).get("prices") or {}
+    return {
+        variant: change
+        for variant, change in price_changes(mapping).items()
+        if _decimal(ignored.get(variant)) != change[1]
+    }
 
 
 def title_change(mapping: PlatformMapping) -> tuple[str, str] | None:
@@ -77,38 +95,64 @@ def title_change(mapping: PlatformMapping) -> tuple[str, str] | None:
     return mapping.platform_title, ours
 
 
+def pending_title_change(mapping: PlatformMapping) -> tuple[str, str] | None:
+    change = title_change(mapping)
+    if change is None or (mapping.publish_ignored or {}).get("title") == change[1]:
+        return None
+    return change
+
+
 def publication_refresh(mapping: PlatformMapping) -> None:
     """Recompute what is pending and the sync status from the stored values (not saved)."""
-    ignored = mapping.publish_ignored or {}
     kinds = []
-    prices = price_changes(mapping)
-    if prices and ignored.get("prices") != mapping.desired_prices:
+    prices = pending_price_changes(mapping)
+    if prices:
         kinds.append(PublishKind.PRICE.value)
-    title = title_change(mapping)
-    if title and ignored.get("title") != title[1]:
+    if pending_title_change(mapping):
         kinds.append(PublishKind.TITLE.value)
     mapping.pending_kinds = kinds
     percents = [
         percent for old, new in prices.values() if (percent := change_percent(old, new)) is not None
     ]
     mapping.price_change_percent = max(percents, key=abs) if percents else None
-    if not mapping.sync_enabled:
-        mapping.sync_status = SyncStatus.DISABLED
-    elif mapping.sync_status in STICKY_STATUSES:
+    mapping.sync_status = _settled_status(mapping.sync_status, mapping.sync_enabled, bool(kinds))
+    if mapping.sync_status == SyncStatus.SYNCED:
+        mapping.sync_conflict = {}  # the values agree now: nothing left to choose between
+
+
+def _settled_status(status: str, enabled: bool, pending: bool) -> str:
+    """Off is disabled; nothing pending is synced (a conflict, lock or failure that no longer
+    matters included); otherwise a conflict, lock, review or failure stays until the job or a
+    person settles it, and anything else is pending. publication_status_settle says the same
+    in SQL."""
+    if not enabled:
+        return SyncStatus.DISABLED
+    if not pending:
+        return SyncStatus.SYNCED
+    if status in STICKY_STATUSES or status in (SyncStatus.ERROR, SyncStatus.REJECTED):
+        return status
+    return SyncStatus.PENDING
+
+
+def publication_status_settle(mapping_ids: Iterable[int]) -> None:
+    """After a bulk write of prices or titles: each row's status from its own committed state,
+    so a conflict or lock the publish job recorded meanwhile is never overwritten by a status
+    computed from an older copy of the row."""
+    ids = list(mapping_ids)
+    if not ids:
         return
-    elif not kinds:
-        mapping.sync_status = SyncStatus.SYNCED
-    elif mapping.sync_status not in (SyncStatus.ERROR, SyncStatus.REJECTED):
-        # A failure stays visible until the next attempt.
-        mapping.sync_status = SyncStatus.PENDING
-
-
-def publication_refresh_all(mappings: Iterable[PlatformMapping]) -> list[PlatformMapping]:
-    refreshed = []
-    for mapping in mappings:
-        publication_refresh(mapping)
-        refreshed.append(mapping)
-    return refreshed
+    kept = [str(s) for s in (*STICKY_STATUSES, SyncStatus.ERROR, SyncStatus.REJECTED)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE platform_mappings SET sync_status = CASE "
+            "WHEN NOT sync_enabled THEN %s "
+            "WHEN cardinality(pending_kinds) = 0 THEN %s "
+            "WHEN sync_status = ANY(%s) THEN sync_status ELSE %s END, "
+            "sync_conflict = CASE WHEN sync_enabled AND cardinality(pending_kinds) = 0 "
+            "THEN '{}'::jsonb ELSE sync_conflict END "
+            "WHERE id = ANY(%s)",
+            [SyncStatus.DISABLED, SyncStatus.SYNCED, kept, SyncStatus.PENDING, ids],
+        )
 
 
 RECORD_FIELDS = (
@@ -151,13 +195,21 @@ def mapping_publication_record(
         mapping.remote_prices = {**(mapping.remote_prices or {}), **prices_as_json(remote_prices)}
     if errors is not None:
         mapping.sync_errors = errors
-    mapping.sync_blocked_until = blocked_until
-    if conflict is not None:
-        mapping.sync_conflict = conflict
+    if conflict:
+        merged = dict(mapping.sync_conflict or {})
+        if "title" in conflict:
+            merged["title"] = conflict["title"]
+        if conflict.get("prices"):
+            merged["prices"] = {**(merged.get("prices") or {}), **conflict["prices"]}
+        mapping.sync_conflict = merged
     if read_at is not None:
         mapping.last_synced_at = max(read_at, mapping.last_synced_at or read_at)
-    # Pending lets the refresh settle pending or synced; a sticky status given stays.
+    # A conflict stays until a person settles it (or the values agree); the status given is
+    # the job's view of its own items; pending lets the refresh settle pending or synced.
+    if mapping.sync_conflict:
+        status = SyncStatus.CONFLICT
     mapping.sync_status = status or SyncStatus.PENDING
+    mapping.sync_blocked_until = blocked_until if status == SyncStatus.BLOCKED else None
     publication_refresh(mapping)
     mapping.updated_at = timezone.now()
     mapping.save(update_fields=list(RECORD_FIELDS))
@@ -180,22 +232,27 @@ def conflict_resolve(*, mapping: PlatformMapping, keep: str) -> PlatformMapping:
     if platform_title is not None:
         mapping.platform_title = platform_title
     mapping.remote_prices = {**(mapping.remote_prices or {}), **platform_prices}
+    ignored = {
+        "prices": dict((mapping.publish_ignored or {}).get("prices") or {}),
+        "title": (mapping.publish_ignored or {}).get("title"),
+    }
     if keep == "platform":
-        mapping.publish_ignored = {
-            **({"prices": mapping.desired_prices} if platform_prices else {}),
-            **({"title": mapping.seo_title} if platform_title is not None else {}),
-            **{
-                kind: value
-                for kind, value in (mapping.publish_ignored or {}).items()
-                if kind not in ("prices", "title")
-                or (kind == "prices" and not platform_prices)
-                or (kind == "title" and platform_title is None)
-            },
-        }
+        # Ours stays unpublished for exactly these values, until they change again.
+        for variant in platform_prices:
+            ignored["prices"][variant] = (mapping.desired_prices or {}).get(variant)
+        if platform_title is not None:
+            ignored["title"] = mapping.seo_title
     elif keep == "ours":
-        mapping.publish_ignored = {}
+        for variant in platform_prices:
+            ignored["prices"].pop(variant, None)
+        if platform_title is not None:
+            ignored["title"] = None
     else:
         raise ValueError("keep is 'platform' or 'ours'")
+    mapping.publish_ignored = {
+        **({"prices": ignored["prices"]} if ignored["prices"] else {}),
+        **({"title": ignored["title"]} if ignored["title"] else {}),
+    }
     mapping.sync_conflict = {}
     mapping.sync_errors = []
     mapping.sync_status = SyncStatus.PENDING
@@ -216,12 +273,3 @@ def product_price_lock(*, product_id: Any) -> None:
         return
     product.locked_fields = sorted(locked | {"base_price", "variants"})
     product.save(update_fields=["locked_fields", "updated_at"])
-
-
-def blocked_due(now: datetime | None = None) -> Iterable[PlatformMapping]:
-    """Blocked listings whose lock has ended (the job sets a re-check time when the
-    platform does not say when it ends): to try again."""
-    now = now or timezone.now()
-    return PlatformMapping.objects.filter(
-        sync_status=SyncStatus.BLOCKED, sync_blocked_until__lte=now
-    )

@@ -32,6 +32,7 @@ from catalog.listings import listing_from_platform_data, listing_repoint, mappin
 from catalog.matching import SUGGEST_THRESHOLD, generated_sku, match_confidence, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.populate import CATALOG_LOCK_NAMESPACE
+from catalog.publication import publication_status_settle
 from catalog.selectors import sku_rules_for
 from catalog.services import quality_refresh
 from catalog.shop_skus import ShopSkus
@@ -315,5 +316,6 @@ class _Rematch:
             enricher = ListingEnricher()
             enricher.enrich(new_products=[], mappings=self.moved, now=self.now)
             bulk_update_rows(PlatformMapping, self.moved, list(ENRICHED_MAPPING_FIELDS))
+            publication_status_settle(m.pk for m in self.moved)
         if self.touched:
             quality_refresh(products=MasterProduct.objects.filter(pk__in=self.touched))

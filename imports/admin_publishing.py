@@ -30,8 +30,9 @@ from imports.publishing.models import PendingPublication, PublishItem
 from imports.publishing.plan import max_change_percent_default
 from imports.publishing.services import PublishRefused, conflict_settle, publication_start
 
+PREVIEW_ROWS = 500
 # Listings that have something to publish, or a publication someone should look at.
-NEEDS_ATTENTION = Q(pending_kinds__len__gt=0) | Q(
+NEEDS_ATTENTION = Q(pending_kinds__overlap=list(PublishKind.values)) | Q(
     sync_status__in=(
         SyncStatus.CONFLICT,
         SyncStatus.BLOCKED,
@@ -116,6 +117,18 @@ class ShopFilter(admin.SimpleListFilter):
         ):
             shops |= {connection.shop_id, connection.shop_cipher} - {""}
         return queryset.filter(platform_shop_id__in=shops)
+
+
+def _percent_limit(text: str | None) -> Decimal:
+    """The preview's largest allowed change: a number from 0 to 100,000 (anything else, NaN
+    and infinity included, is the configured default)."""
+    try:
+        value = Decimal(text or "")
+    except InvalidOperation:
+        return max_change_percent_default()
+    if not value.is_finite() or not 0 <= value <= 100_000:
+        return max_change_percent_default()
+    return value
 
 
 @admin.register(PendingPublication)
@@ -213,12 +226,10 @@ class PendingPublicationAdmin(ReadOnlyScopedAdmin):
     # --- actions ------------------------------------------------------------------------------
     @role_action(Capability.PUBLISH, description=_("Preview and publish the selected listings"))
     def publish_selected(self, request: HttpRequest, queryset: QuerySet):
-        kinds = request.POST.getlist("kinds") or list(PublishKind.values)
+        kinds = [k for k in request.POST.getlist("kinds") if k in PublishKind.values]
+        kinds = kinds or list(PublishKind.values)
         overrides = [o for o in request.POST.getlist("overrides") if o in reasons.OVERRIDE_TEXT]
-        try:
-            limit = Decimal(request.POST.get("max_change_percent") or max_change_percent_default())
-        except InvalidOperation:
-            limit = max_change_percent_default()
+        limit = _percent_limit(request.POST.get("max_change_percent"))
         mappings = PlatformMapping.objects.filter(pk__in=queryset.values("pk"))
         confirm = request.POST.get("confirm") == "yes"
         plan, jobs = publication_start(
@@ -250,7 +261,9 @@ class PendingPublicationAdmin(ReadOnlyScopedAdmin):
             **self.admin_site.each_context(request),
             "title": _("Preview: publish to the marketplaces"),
             "plan": plan,
-            "rows": [self._row(row) for row in plan.rows],
+            # The first rows on the page; the summary counts them all.
+            "rows": [self._row(row) for row in plan.rows[:PREVIEW_ROWS]],
+            "rows_hidden": max(0, len(plan.rows) - PREVIEW_ROWS),
             "summary": plan.summary(),
             "queryset": queryset,
             "kinds": kinds,

@@ -73,10 +73,13 @@ def seeded_fee_rules(django_db_blocker):
     import importlib
 
     from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+    from factory.django import mute_signals
 
     from pricing.models import PlatformFeeConfig
 
-    with django_db_blocker.unblock():
+    # As the migration seeds them: no listing exists yet, so nothing is queued to re-price.
+    with django_db_blocker.unblock(), mute_signals(post_save, post_delete):
         if not PlatformFeeConfig.objects.filter(organization__isnull=True).exists():
             importlib.import_module("pricing.migrations.0002_seed_fee_rules").seed(apps, None)
 

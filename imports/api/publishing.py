@@ -24,6 +24,7 @@ from imports.publishing.services import (
 )
 
 MAX_IDS = 10_000
+MAX_ROWS_SHOWN = 5_000
 
 
 class PublishRequestSerializer(serializers.Serializer):
@@ -52,7 +53,7 @@ class PublishRequestSerializer(serializers.Serializer):
         help_text="Guards confirmed past: below_cost, large_change, title_lint.",
     )
     max_change_percent = serializers.DecimalField(
-        max_digits=7, decimal_places=2, min_value=0, required=False
+        max_digits=7, decimal_places=2, min_value=0, max_value=100_000, required=False
     )
 
     def validate(self, attrs):
@@ -135,6 +136,12 @@ class PublishView(OrganizationScopedMixin, APIView):
         if data.get("ids"):
             mappings = mappings.filter(pk__in=data["ids"])
         else:
+            unknown = sorted(set(data["filter"]) - set(MappingFilterSet.base_filters))
+            if unknown:
+                # A misspelt filter must not widen a publication to every listing.
+                raise serializers.ValidationError(
+                    {"filter": [f"Unknown filter: {name}." for name in unknown]}
+                )
             filterset = MappingFilterSet(data=_query(data["filter"]), queryset=mappings)
             if not filterset.is_valid():
                 raise serializers.ValidationError({"filter": filterset.errors})
@@ -150,7 +157,9 @@ class PublishView(OrganizationScopedMixin, APIView):
         answer = {
             "dry_run": data["dry_run"],
             "summary": plan.summary(),
-            "changes": [row.as_dict() for row in plan.rows],
+            # The first rows; the summary counts them all (and each job lists its own).
+            "changes": [row.as_dict() for row in plan.rows[:MAX_ROWS_SHOWN]],
+            "changes_truncated": len(plan.rows) > MAX_ROWS_SHOWN,
             "jobs": PublishJobSerializer(jobs, many=True).data,
         }
         code = status.HTTP_200_OK if data["dry_run"] else status.HTTP_202_ACCEPTED

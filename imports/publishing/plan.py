@@ -18,9 +18,10 @@ from django.db.models import QuerySet
 
 from catalog.listing_seo import listing_title_rules
 from catalog.models import PlatformMapping, PublishKind, SyncStatus
-from catalog.publication import change_percent, price_changes, title_change
+from catalog.publication import change_percent, pending_price_changes, pending_title_change
 from imports.platforms import UnknownPlatform, adapter_for
 from imports.publishing import reasons
+from imports.publishing.models import PublishItem, PublishJob
 from seo.lint import lint_title
 
 
@@ -120,7 +121,7 @@ def _price_rows(
     names = _variant_names(mapping)
     too_wide = _spread(spread, mapping)
     rows = []
-    for variant, (old, new) in sorted(price_changes(mapping).items()):
+    for variant, (old, new) in sorted(pending_price_changes(mapping).items()):
         row = PlanRow(
             mapping,
             PublishKind.PRICE,
@@ -141,8 +142,10 @@ def _price_rows(
     return rows
 
 
-def _title_row(mapping: PlatformMapping, overrides: set[str]) -> PlanRow | None:
-    change = title_change(mapping)
+def _title_row(
+    mapping: PlatformMapping, overrides: set[str], rejected: set[tuple[int, str]]
+) -> PlanRow | None:
+    change = pending_title_change(mapping)
     if change is None:
         return None
     row = PlanRow(mapping, PublishKind.TITLE, "", "", change[0], change[1])
@@ -154,6 +157,8 @@ def _title_row(mapping: PlatformMapping, overrides: set[str]) -> PlanRow | None:
         _guard(row, reasons.TITLE_LINT, overrides)
     if mapping.sync_status == SyncStatus.IN_REVIEW:
         row.held.append(reasons.IN_REVIEW)
+    if (mapping.pk, change[1]) in rejected:
+        row.held.append(reasons.REVIEW_REJECTED)  # the same title would be rejected again
     return row
 
 
@@ -169,7 +174,15 @@ def publication_plan(
     allowed = set(overrides) & set(reasons.OVERRIDABLE)
     limit = max_change_percent_default() if max_change_percent is None else max_change_percent
     rows: list[PlanRow] = []
-    for mapping in mappings.select_related("master_product").order_by("platform", "pk"):
+    # Only listings with something of these kinds to publish are read.
+    candidates = mappings.filter(pending_kinds__overlap=sorted(kinds))
+    busy = _changes_in_progress(candidates)
+    rejected = set(
+        PublishItem.objects.filter(
+            mapping__in=candidates, kind=PublishKind.TITLE, state=PublishItem.State.REJECTED
+        ).values_list("mapping_id", "new_value")
+    )
+    for mapping in candidates.select_related("master_product").order_by("platform", "pk"):
         try:
             spread = adapter_for(mapping.platform).rules.max_variant_spread
         except UnknownPlatform:
@@ -177,12 +190,25 @@ def publication_plan(
         found: list[PlanRow] = []
         if PublishKind.PRICE in kinds:
             found += _price_rows(mapping, allowed, limit, spread)
-        if PublishKind.TITLE in kinds and (row := _title_row(mapping, allowed)):
+        if PublishKind.TITLE in kinds and (row := _title_row(mapping, allowed, rejected)):
             found.append(row)
         for row in found:
             if not mapping.sync_enabled:
                 row.held.insert(0, reasons.SYNC_DISABLED)
             elif mapping.sync_status == SyncStatus.CONFLICT:
                 row.held.insert(0, reasons.CONFLICT)
+            elif (mapping.pk, row.kind, row.variant) in busy:
+                row.held.insert(0, reasons.IN_PROGRESS)
         rows += found
     return Plan(rows)
+
+
+def _changes_in_progress(mappings: QuerySet[PlatformMapping]) -> set[tuple[int, str, str]]:
+    """(listing, kind, variant) already queued, running or waiting for a lock in a job."""
+    return set(
+        PublishItem.objects.filter(
+            mapping__in=mappings,
+            state__in=(PublishItem.State.QUEUED, PublishItem.State.BLOCKED),
+            job__status__in=(*PublishJob.ACTIVE, PublishJob.Status.WAITING),
+        ).values_list("mapping_id", "kind", "variant")
+    )

@@ -28,6 +28,8 @@ REVIEW_REJECTED = "review_rejected"
 UNREACHABLE = "unreachable"
 ALREADY_LIVE = "already_live"
 CANCELLED = "cancelled"
+SUPERSEDED = "superseded"
+IN_PROGRESS = "in_progress"
 
 TEXT = {
     BELOW_COST: _("The new price is below the product's cost after fees."),
@@ -52,6 +54,8 @@ TEXT = {
     UNREACHABLE: _("The platform did not answer after several tries."),
     ALREADY_LIVE: _("The platform already shows this value."),
     CANCELLED: _("The publication was cancelled before this change was sent."),
+    SUPERSEDED: _("Not sent: the value to publish changed after this publication was planned."),
+    IN_PROGRESS: _("Already in a publication that has not finished."),
 }
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from itertools import groupby
 from typing import Any
@@ -22,8 +22,7 @@ from django.db import connection as db_connection
 from django.db.models import Count
 from django.utils import timezone
 
-from catalog.models import PlatformMapping, PublishKind, SyncStatus
-from catalog.publication import mapping_publication_record, product_price_lock
+from catalog.models import PlatformMapping, PublishKind
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.connections import client_for, retry_policy
 from imports.pipeline.transforms import clean_text
@@ -36,12 +35,16 @@ from imports.platforms.writing import (
     WriteState,
 )
 from imports.publishing import reasons
-from imports.publishing.audit import publication_history_log
 from imports.publishing.models import PublishItem, PublishJob
+from imports.publishing.recording import listing_results_record, listings_status_refresh
 
 logger = logging.getLogger("imports.publishing")
 
 LOCK_NAMESPACE = 0x5E7E  # publish jobs' advisory locks, apart from imports'
+PROGRESS_SECONDS = 2.0
+# A platform answer our writer could not read (a missing field, a number that is not one):
+# that listing fails, with what went wrong; the job goes on.
+UNREADABLE = (KeyError, IndexError, TypeError, ValueError, ArithmeticError)
 INTEGRATION_LOCK_CODES = {"12052332"}
 STATE_OF = {
     WriteState.APPLIED: PublishItem.State.APPLIED,
@@ -84,6 +87,7 @@ class PublishRunner:
         self.sleep = sleep
         self.policy = retry_policy()
         self.calls = 0
+        self.counted_at = 0.0
 
     # --- the run ----------------------------------------------------------------------------
     def run(self) -> PublishJob:
@@ -101,8 +105,13 @@ class PublishRunner:
     def _run(self) -> PublishJob:
         job = self.job
         job.refresh_from_db()
-        if job.status != PublishJob.Status.QUEUED:
-            return job
+        stale = job.status == PublishJob.Status.RUNNING and (
+            job.heartbeat_at is None
+            or job.heartbeat_at
+            < timezone.now() - timedelta(seconds=settings.IMPORT_STALE_AFTER_SECONDS)
+        )
+        if job.status != PublishJob.Status.QUEUED and not stale:
+            return job  # finished, waiting, or run by a live worker
         job.status = PublishJob.Status.RUNNING
         job.started_at = job.started_at or timezone.now()
         job.heartbeat_at = timezone.now()
@@ -121,7 +130,7 @@ class PublishRunner:
             ):
                 if self._cancelled():
                     break
-                self._listing(writer, mapping_id, list(items))
+                self._listing_guarded(writer, mapping_id, list(items))
                 self._progress()
         except MarketplaceError as error:
             if not (error.reauthorize or error.error_type == ErrorType.API_AUTHENTICATION_ERROR):
@@ -146,7 +155,11 @@ class PublishRunner:
         )
         return True
 
-    def _progress(self) -> None:
+    def _progress(self, *, now: bool = False) -> None:
+        # Counted from the items every couple of seconds, not after every listing.
+        if not now and time.monotonic() - self.counted_at < PROGRESS_SECONDS:
+            return
+        self.counted_at = time.monotonic()
         job = self.job
         job_counts_refresh(job)
         job.api_calls += self.calls
@@ -160,10 +173,15 @@ class PublishRunner:
         job.api_calls += self.calls
         self.calls = 0
         blocked = job.items.filter(state=PublishItem.State.BLOCKED)
+        if status is None and PublishJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
+            # Cancelled: blocked changes are not tried again either, and their listings say so.
+            held = set(blocked.values_list("mapping_id", flat=True))
+            blocked.update(state=PublishItem.State.CANCELLED, reason=reasons.CANCELLED)
+            listings_status_refresh(held - {None})
+            job_counts_refresh(job)
+            status = PublishJob.Status.CANCELLED
         if status is None:
-            if PublishJob.objects.filter(pk=job.pk, cancel_requested=True).exists():
-                status = PublishJob.Status.CANCELLED
-            elif blocked.exists():
+            if blocked.exists():
                 status = PublishJob.Status.WAITING
             elif job.failed_count + job.conflict_count + job.skipped_count == 0:
                 status = PublishJob.Status.SUCCEEDED
@@ -181,6 +199,18 @@ class PublishRunner:
         job.save()
 
     # --- one listing ------------------------------------------------------------------------
+    def _listing_guarded(self, writer: ListingWriter, mapping_id, items: list[PublishItem]):
+        try:
+            self._listing(writer, mapping_id, items)
+        except UNREADABLE as error:
+            logger.exception("publication %s: listing %s", self.job.pk, mapping_id)
+            for item in items:
+                item.code, item.message = "unreadable_answer", repr(error)[:500]
+                self._done(item, PublishItem.State.FAILED, reasons.REFUSED)
+            mapping = PlatformMapping.objects.filter(pk=mapping_id).first()
+            if mapping is not None:
+                listing_results_record(self.job, mapping, items, None, None)
+
     def _listing(self, writer: ListingWriter, mapping_id: int | None, items: list[PublishItem]):
         mapping = (
             PlatformMapping.objects.select_related("master_product").filter(pk=mapping_id).first()
@@ -195,18 +225,21 @@ class PublishRunner:
         except MarketplaceError as error:
             if error.reauthorize or error.error_type == ErrorType.API_AUTHENTICATION_ERROR:
                 raise
-            self._settle(items, PublishItem.State.FAILED, reasons.UNREACHABLE, error)
-            self._record(mapping, items, None, {})
+            reason = reasons.REFUSED if error.not_found else reasons.UNREACHABLE
+            self._settle(items, PublishItem.State.FAILED, reason, error)
+            listing_results_record(self.job, mapping, items, None, None)
             return
         conflict: dict[str, Any] = {}
         prices: dict[str, Decimal] = {}
         title_item = None
         for item in items:
             item.attempts += 1
-            if item.kind == PublishKind.PRICE:
-                self._price_precheck(item, remote, prices, conflict)
+            if self._superseded(item, mapping):
+                self._done(item, PublishItem.State.SKIPPED, reasons.SUPERSEDED)
+            elif item.kind == PublishKind.PRICE:
+                self._price_precheck(item, mapping, remote, prices, conflict)
             else:
-                title_item = self._title_precheck(item, remote, conflict)
+                title_item = self._title_precheck(item, mapping, remote, conflict)
         outcomes: dict[tuple[str, str], WriteOutcome] = {}
         if prices:
             for outcome in self._write_prices(writer, listing_id, prices):
@@ -225,14 +258,35 @@ class PublishRunner:
                 after = writer.read(listing_id)
             except MarketplaceError:
                 after = None  # the outcomes stand; the next import reads the values
-        self._record(mapping, items, after, conflict, read_at=now)
+        listing_results_record(self.job, mapping, items, after, conflict, read_at=now)
 
-    def _price_precheck(self, item, remote: RemoteListing, todo: dict, conflict: dict) -> None:
+    @staticmethod
+    def _superseded(item: PublishItem, mapping: PlatformMapping) -> bool:
+        """The value this item was planned with is no longer ours (the price or title changed
+        since, or the merchandiser kept the platform's): a resumed job must not send it."""
+        ignored = mapping.publish_ignored or {}
+        if item.kind == PublishKind.PRICE:
+            current = _decimal((mapping.desired_prices or {}).get(item.variant))
+            kept = _decimal((ignored.get("prices") or {}).get(item.variant))
+            return current != _decimal(item.new_value) or kept == current
+        return not _same_title(mapping.seo_title, item.new_value) or (
+            ignored.get("title") == mapping.seo_title
+        )
+
+    def _price_precheck(
+        self, item, mapping: PlatformMapping, remote: RemoteListing, todo: dict, conflict: dict
+    ) -> None:
         theirs = remote.prices.get(item.variant)
         new = Decimal(item.new_value)
+        # What we last knew the platform showed: when the item was planned, or since (an
+        # import, a settled conflict).
+        known = {
+            _decimal(item.old_value),
+            _decimal((mapping.remote_prices or {}).get(item.variant)),
+        }
         if theirs == new:
             self._done(item, PublishItem.State.APPLIED, reasons.ALREADY_LIVE, theirs)
-        elif theirs != _decimal(item.old_value):
+        elif theirs not in known:
             conflict.setdefault("prices", {})[item.variant] = {
                 "ours": item.new_value,
                 "platform": "" if theirs is None else str(theirs),
@@ -242,20 +296,24 @@ class PublishRunner:
         else:
             todo[item.variant] = new
 
-    def _title_precheck(self, item, remote: RemoteListing, conflict: dict) -> PublishItem | None:
-        if remote.review == ReviewState.IN_REVIEW and _same_title(
-            remote.review_title, item.new_value
-        ):
+    def _title_precheck(
+        self, item, mapping: PlatformMapping, remote: RemoteListing, conflict: dict
+    ) -> PublishItem | None:
+        in_review = remote.review == ReviewState.IN_REVIEW
+        known = (item.old_value, mapping.platform_title)
+        if in_review and _same_title(remote.review_title, item.new_value):
             self._done(item, PublishItem.State.IN_REVIEW, "", remote.title)
         elif _same_title(remote.title, item.new_value):
             self._done(item, PublishItem.State.APPLIED, reasons.ALREADY_LIVE, remote.title)
-        elif not _same_title(remote.title, item.old_value):
+        elif in_review or not any(_same_title(remote.title, title) for title in known):
+            # Changed in Seller Center (live, or a title of the seller's waiting for review).
+            shown = remote.review_title if in_review else remote.title
             conflict["title"] = {
                 "ours": item.new_value,
-                "platform": remote.title,
+                "platform": shown,
                 "imported": item.old_value,
             }
-            self._done(item, PublishItem.State.CONFLICT, reasons.CONFLICT, remote.title)
+            self._done(item, PublishItem.State.CONFLICT, reasons.CONFLICT, shown)
         else:
             return item
         return None
@@ -286,6 +344,8 @@ class PublishRunner:
         return list(results.values())
 
     def _write_title(self, writer: ListingWriter, listing_id: str, title: str) -> WriteOutcome:
+        """A title edit is not idempotent (each one is reviewed again): it is sent again only
+        when a read shows the last one did not arrive, never on an unknown outcome."""
         for attempt in range(1, self.policy.max_attempts + 1):
             try:
                 return writer.write_title(listing_id, title)
@@ -293,16 +353,31 @@ class PublishRunner:
                 if not error.retryable or attempt == self.policy.max_attempts:
                     return self._failed(PublishKind.TITLE, {"": title}, error)[0]
                 self.sleep(self.policy.delay(attempt, error.retry_after))
-            try:
-                remote = writer.read(listing_id)
-            except MarketplaceError:
-                continue
-            # A title edit is not idempotent (each one is reviewed again): never send it twice.
+            remote = self._read_settled(writer, listing_id)
+            if remote is None:
+                return WriteOutcome(
+                    PublishKind.TITLE,
+                    "",
+                    WriteState.FAILED,
+                    code="unreachable",
+                    message="the title may have been sent; the platform did not say",
+                )
             if remote.review == ReviewState.IN_REVIEW and _same_title(remote.review_title, title):
                 return WriteOutcome(PublishKind.TITLE, "", WriteState.IN_REVIEW)
             if _same_title(remote.title, title):
                 return WriteOutcome(PublishKind.TITLE, "", WriteState.APPLIED)
-        return WriteOutcome(PublishKind.TITLE, "", WriteState.FAILED, message="no answer")
+        return WriteOutcome(PublishKind.TITLE, "", WriteState.FAILED, code="unreachable")
+
+    def _read_settled(self, writer: ListingWriter, listing_id: str) -> RemoteListing | None:
+        """The listing read after an unknown outcome, trying as long as the policy allows."""
+        for attempt in range(1, self.policy.max_attempts + 1):
+            try:
+                return writer.read(listing_id)
+            except MarketplaceError as error:
+                if not error.retryable:
+                    return None
+                self.sleep(self.policy.delay(attempt, error.retry_after))
+        return None
 
     @staticmethod
     def _failed(kind: str, pending: dict, error: MarketplaceError) -> list[WriteOutcome]:
@@ -352,64 +427,3 @@ class PublishRunner:
                 item.code, item.message = error.code or "", str(error)
             self._done(item, state, reason)
             item.save()
-
-    def _record(
-        self,
-        mapping: PlatformMapping,
-        items: list[PublishItem],
-        after: RemoteListing | None,
-        conflict: dict[str, Any],
-        read_at: datetime | None = None,
-    ) -> None:
-        if after is not None:
-            for item in items:
-                if item.state in (PublishItem.State.APPLIED, PublishItem.State.BLOCKED):
-                    shown = after.prices.get(item.variant) if item.kind == "price" else after.title
-                    item.platform_value = "" if shown is None else str(shown)[:300]
-        for item in items:
-            item.save()
-        states = {item.state for item in items}
-        blocked = [
-            item.blocked_until for item in items if item.blocked_until and item.state == "blocked"
-        ]
-        errors = [
-            {
-                "kind": item.kind,
-                "variant": item.variant,
-                "reason": item.reason,
-                "code": item.code,
-                "message": item.message,
-                "job": self.job.pk,
-                "at": timezone.now().isoformat(),
-            }
-            for item in items
-            if item.state in (PublishItem.State.FAILED, PublishItem.State.BLOCKED)
-        ]
-        in_review = (
-            PublishItem.State.IN_REVIEW in states
-            or PublishItem.objects.filter(mapping=mapping, state=PublishItem.State.IN_REVIEW)
-            .exclude(job=self.job)
-            .exists()
-        )
-        status = None
-        if conflict:
-            status = SyncStatus.CONFLICT
-        elif blocked:
-            status = SyncStatus.BLOCKED
-        elif in_review:
-            status = SyncStatus.IN_REVIEW
-        elif PublishItem.State.FAILED in states:
-            status = SyncStatus.ERROR
-        mapping_publication_record(
-            mapping_id=mapping.pk,
-            status=status,
-            remote_title=None if after is None else after.title,
-            remote_prices=None if after is None else after.prices,
-            errors=errors,
-            blocked_until=min(blocked) if blocked else None,
-            conflict=conflict,
-            read_at=read_at if after is not None else None,
-        )
-        if any(i.kind == "price" and i.state == PublishItem.State.APPLIED for i in items):
-            product_price_lock(product_id=mapping.master_product_id)
-        publication_history_log(self.job, mapping, items)

@@ -25,6 +25,7 @@ from imports.platforms.writing import ReviewState
 from imports.publishing import reasons
 from imports.publishing.models import PublishItem, PublishJob
 from imports.publishing.plan import Plan, PlanRow, publication_plan
+from imports.publishing.recording import item_errors, listing_status, listings_status_refresh
 from imports.publishing.runner import PublishRunner, job_counts_refresh
 
 
@@ -132,9 +133,10 @@ def publish_job_cancel(*, job: PublishJob) -> PublishJob:
             return job
         job.cancel_requested = True
         if job.status in (PublishJob.Status.QUEUED, PublishJob.Status.WAITING):
-            job.items.filter(
-                state__in=(PublishItem.State.QUEUED, PublishItem.State.BLOCKED)
-            ).update(state=PublishItem.State.CANCELLED, reason=reasons.CANCELLED)
+            left = job.items.filter(state__in=(PublishItem.State.QUEUED, PublishItem.State.BLOCKED))
+            held = set(left.values_list("mapping_id", flat=True)) - {None}
+            left.update(state=PublishItem.State.CANCELLED, reason=reasons.CANCELLED)
+            listings_status_refresh(held)
             job.status = PublishJob.Status.CANCELLED
             job.finished_at = timezone.now()
             job.resume_at = None
@@ -195,6 +197,7 @@ def publish_reviews_check() -> dict[str, int]:
         .order_by("job__connection_id")
     )
     writers: dict[int, Any] = {}
+    clients = []
     for item in waiting:
         connection = item.job.connection
         if connection.pk not in writers:
@@ -211,34 +214,34 @@ def publish_reviews_check() -> dict[str, int]:
         if remote.review == ReviewState.REJECTED:
             item.state, item.reason = PublishItem.State.REJECTED, reasons.REVIEW_REJECTED
             item.message = "; ".join(remote.review_reasons)
-            status = SyncStatus.REJECTED
-            errors = [
-                {
-                    "kind": "title",
-                    "variant": "",
-                    "reason": item.reason,
-                    "code": "",
-                    "message": item.message,
-                    "job": item.job_id,
-                    "at": now.isoformat(),
-                }
-            ]
+        elif remote.title.strip() == item.new_value.strip():
+            item.state, item.reason = PublishItem.State.APPLIED, ""
         else:
-            item.state, item.reason, status, errors = PublishItem.State.APPLIED, "", None, []
+            # Out of review, and not our title: the platform did not take it.
+            item.state, item.reason = PublishItem.State.FAILED, reasons.REFUSED
+            item.message = remote.status
         item.platform_value, item.finished_at = remote.title[:300], now
         item.save()
+        status, blocked_until = listing_status(
+            item.mapping_id,
+            rejected=item.state == PublishItem.State.REJECTED,
+            failed=item.state == PublishItem.State.FAILED,
+        )
         mapping_publication_record(
             mapping_id=item.mapping_id,
             status=status,
             remote_title=remote.title,
             remote_prices=remote.prices,
-            errors=errors,
+            errors=item_errors(item.job, [item]),
+            blocked_until=blocked_until,
             read_at=now,
         )
         job = item.job
         job_counts_refresh(job)
         job.save()
         settled[item.state] += 1
+    for client in clients:
+        client.close()
     return dict(settled)
 
 

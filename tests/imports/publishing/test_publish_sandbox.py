@@ -223,3 +223,22 @@ def test_sync_disabled_listings_are_never_published(shops):
     )
     assert jobs == []
     assert plan.rows and all("sync_disabled" in row.held for row in plan.rows)
+
+
+def test_a_cancel_that_reaches_a_running_job_stops_it_before_the_next_listing(shops):
+    mappings = shops.mappings("shopee")[:3]
+    _plan, (job,) = publication_start(
+        mappings=PlatformMapping.objects.filter(pk__in=[m.pk for m in mappings]),
+        kinds=["price"],
+        overrides=["large_change", "below_cost"],
+    )
+    # The worker took the job; the cancel arrives before its first listing.
+    PublishJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+    job = PublishRunner(job).run()
+    assert job.status == PublishJob.Status.CANCELLED
+    assert set(job.items.values_list("state", flat=True)) == {PublishItem.State.CANCELLED}
+    assert shops.writes("shopee") == []
+
+    job = PublishRunner(publish_job_resume(job=job)).run()
+    assert job.status == PublishJob.Status.SUCCEEDED
+    assert len(shops.writes("shopee")) == job.applied_count == job.total_count
