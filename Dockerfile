@@ -14,7 +14,8 @@ COPY templates ./templates
 COPY locale ./locale
 COPY locale_thirdparty ./locale_thirdparty
 COPY manage.py ./
-RUN pip install --no-cache-dir -c constraints.txt . \
+# The redis extra: the same image runs workers against Redis when Q_BROKER_URL is set.
+RUN pip install --no-cache-dir -c constraints.txt ".[redis]" \
     && useradd --create-home syncstore \
     && mkdir -p /app/var/backups && chown -R syncstore /app/var
 
@@ -32,4 +33,4 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
     CMD ["python", "-m", "config.health"]
 # The web container: migrate once the database answers, then serve with gunicorn.
-CMD ["sh", "-c", "python manage.py wait_for_db && python manage.py migrate --noinput && gunicorn config.wsgi:application -c config/gunicorn_conf.py --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-3} --timeout 60"]
+CMD ["sh", "-c", "python manage.py wait_for_db && python manage.py migrate --noinput && gunicorn config.wsgi:application -c config/gunicorn_conf.py --bind 0.0.0.0:8000 --workers ${WEB_CONCURRENCY:-$(nproc)} --timeout 60"]

@@ -12,7 +12,8 @@ the price band; `catalog.title_matching` then scores them.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -20,10 +21,13 @@ from django.db import connection
 
 from catalog.matching import PRICE_BAND, SIMILARITY_FLOOR
 from catalog.models import SEARCH_CONFIG, MasterProduct
+from seo.term_sketch import TermFrequencies
 
 BLOCKING_WORDS = 4
 CANDIDATES_PER_LISTING = 5
 _WORD = re.compile(r"[0-9a-z]{3,}")
+# The catalog's document frequencies (keyword_statistics), or any exact counts.
+TermCounts = TermFrequencies | Mapping[str, int]
 
 SIMILAR_SQL = """
     SELECT r.position, m.id, m.score
@@ -54,13 +58,17 @@ SIMILAR_SQL = """
 """
 
 
-def rarest_words(title: str, frequency: Counter) -> list[str]:
+def rarest_words(title: str, frequency: TermCounts) -> list[str]:
     """The title's words the catalog has, rarest first (at most BLOCKING_WORDS)."""
-    words = {word for word in _WORD.findall(title.casefold()) if frequency.get(word, 0) > 0}
-    return sorted(words, key=lambda word: (frequency[word], word))[:BLOCKING_WORDS]
+    known: dict[str, int] = {}
+    for word in set(_WORD.findall(title.casefold())):
+        count = frequency.get(word, 0)
+        if count:
+            known[word] = count
+    return sorted(known, key=lambda word: (known[word], word))[:BLOCKING_WORDS]
 
 
-def blocking_query(title: str, frequency: Counter) -> str:
+def blocking_query(title: str, frequency: TermCounts) -> str:
     """A tsquery over the title's rarest words the catalog has: the rarest and any of the next
     three (the rarest word's short posting list keeps the index lookup cheap; three others
     leave room for words one platform dropped or renamed)."""
@@ -76,7 +84,7 @@ def similar_products(
     platform: str,
     names: list[str],
     prices: list[Decimal],
-    frequency: Counter,
+    frequency: TermCounts,
     shop_id: str = "",
     blocking_names: list[str] | None = None,
     limit: int = CANDIDATES_PER_LISTING,

@@ -71,12 +71,16 @@ def desired_prices(mapping: PlatformMapping, rule: FeeRule, list_price: Decimal)
     shown = [Decimal(str(v["price"])) for v in variants if v.get("price") not in (None, "")]
     cheapest = min(shown, default=Decimal(0))
     prices = {}
+    grossed_up: dict[str, str] = {}  # variants often share a price: each is worked out once
     for variant in variants:
         key = str(variant.get("platform_variant_id", ""))
         own = linked.get(key)
         try:
             if own not in (None, ""):
-                prices[key] = str(gross_up(Decimal(str(own)), rule).list_price)
+                own_text = str(own)
+                if own_text not in grossed_up:
+                    grossed_up[own_text] = str(gross_up(Decimal(own_text), rule).list_price)
+                prices[key] = grossed_up[own_text]
             elif cheapest > 0 and variant.get("price") not in (None, ""):
                 ratio = Decimal(str(variant["price"])) / cheapest
                 prices[key] = str(quantize_rupiah(list_price * ratio))
@@ -130,6 +134,8 @@ def mapping_prices_compute(
     on = on or timezone.localdate()
     context = context or PricingContext()
     changes = []
+    # A fee rule's name (its choices' labels, translated) is the same for every listing.
+    rule_names: dict[int, str] = {}
     for mapping in mappings:
         configs, profile = context.load(mapping.organization_id, mapping.platform)
         master = mapping.master_product
@@ -166,10 +172,12 @@ def mapping_prices_compute(
         mapping.margin_percentage = change.margin_percentage
         mapping.desired_prices = desired_prices(mapping, rule, priced.list_price)
         publication_refresh(mapping)
+        if id(config) not in rule_names:
+            rule_names[id(config)] = str(config)
         mapping.price_breakdown = {
             **_breakdown_json(with_cost),
             "fee_rule_id": config.pk,
-            "fee_rule": str(config),
+            "fee_rule": rule_names[id(config)],
             "fee_rule_source": config.source,
             "fee_rule_verified": config.verified,
             "seller_tier": profile.seller_tier,

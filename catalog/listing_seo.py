@@ -8,7 +8,6 @@ Shopee's get_item_limit): that one wins.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,6 +25,7 @@ from core.bulk import bulk_update_rows
 from core.platforms import TitleRules, title_rules
 from seo.generator import TitleInput
 from seo.keywords import document_terms
+from seo.term_sketch import TermFrequencies
 from seo.titles import seo_compute
 
 SEO_FIELDS = (
@@ -52,9 +52,10 @@ class SeoChange:
         return self.old_title != self.new_title
 
 
-def keyword_statistics(*, organization_id: int) -> tuple[Counter, int]:
-    """How many of the organization's products use each term (for ranking keywords)."""
-    frequency: Counter = Counter()
+def keyword_statistics(*, organization_id: int) -> tuple[TermFrequencies, int]:
+    """How many of the organization's products use each term (for ranking keywords and
+    matching titles), in bounded memory, and how many products there are."""
+    frequency = TermFrequencies()
     documents = 0
     rows = MasterProduct.objects.filter(organization_id=organization_id).values_list(
         "name", "category", "subcategory", "brand"
@@ -100,9 +101,9 @@ class SeoContext:
     added (an import writes titles page after page)."""
 
     def __init__(self) -> None:
-        self.stats: dict[int, tuple[Counter, int]] = {}
+        self.stats: dict[int, tuple[TermFrequencies, int]] = {}
 
-    def statistics(self, organization_id: int) -> tuple[Counter, int]:
+    def statistics(self, organization_id: int) -> tuple[TermFrequencies, int]:
         if organization_id not in self.stats:
             self.stats[organization_id] = keyword_statistics(organization_id=organization_id)
         return self.stats[organization_id]

@@ -20,6 +20,9 @@ UNIQUE_MARGIN = Decimal("0.08")  # a runner-up this close makes a match ambiguou
 PRICE_BAND = Decimal("0.25")  # prices further apart than this are never the same product
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 @dataclass(frozen=True)
 class SkuRule:
     action: str  # strip_prefix | strip_suffix | remove | replace
@@ -41,7 +44,7 @@ def normalize_sku(sku: str, rules: Iterable[SkuRule] = ()) -> str:
             text = "".join(ch for ch in text if ch not in rule.value)
         elif rule.action == "replace":
             text = re.sub(re.escape(rule.value), rule.replacement, text, flags=re.IGNORECASE)
-    return re.sub(r"\s+", "", text.strip()).casefold()[:SKU_MAX_LENGTH]
+    return _WHITESPACE.sub("", text.strip()).casefold()[:SKU_MAX_LENGTH]
 
 
 def _agreement(a: Decimal | None, b: Decimal | None, close: Decimal, near: Decimal) -> Decimal:

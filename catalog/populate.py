@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from catalog.batch_matching import NewListingMatching, Review
+from catalog.build_lock import organization_build_lock
 from catalog.enrich import ENRICHED_MAPPING_FIELDS, ListingEnricher
 from catalog.listing_contract import (
     IncomingListing,
@@ -64,9 +65,6 @@ MAPPING_COPY_FIELDS = tuple(
     f.name for f in PlatformMapping._meta.concrete_fields if not f.primary_key
 )
 ANALYZE_MIN_NEW_ROWS = 2000
-# Advisory lock namespace for "one catalog build at a time per organization" (keys apart from
-# the import job lock's).
-CATALOG_LOCK_NAMESPACE = 0x5E7D
 
 
 class CatalogSession:
@@ -114,19 +112,8 @@ class CatalogSession:
         return UpsertResult([listing.outcome for listing in listings], builder.report)
 
     def _lock_organization(self) -> None:
-        """Wait until no other batch of this organization is being built, until commit.
-
-        Matching reads the catalog and then writes it: two imports of one organization
-        building at once would each miss the other's new products (a duplicate SKU, or twins
-        left unlinked). Their pages take turns here; fetching stays parallel.
-        """
-        if not connection.in_atomic_block:
-            raise RuntimeError("build a batch inside a transaction")
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)",
-                [CATALOG_LOCK_NAMESPACE, self.organization_id],
-            )
+        """Wait until no other batch of this organization is being built, until commit."""
+        organization_build_lock(self.organization_id)
 
     def _refresh_statistics(self) -> None:
         """ANALYZE the catalog tables at the start and whenever the organization's catalog

@@ -7,8 +7,10 @@ Fair 60-84, Poor < 60. Shopee publishes no formula, so its score is our own heur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -74,6 +76,14 @@ def tier_range_text(tier: str) -> str:
     return f"{low or 0}-{MAX_SCORE if above is None else above - 1}"
 
 
+# A failed check's recommendation, written only when the check fails (most pass).
+Recommendation = Callable[[], dict[str, Any]]
+
+
+def advice(template: str, **params: Any) -> Recommendation:
+    return partial(text_with_params, "recommendation", template, **params)
+
+
 def _title_rules(item: QualityInput) -> TitleRules:
     if item.platform not in TITLE_RULES:
         return ANY_PLATFORM_TITLE_RULES
@@ -84,17 +94,14 @@ def assess(item: QualityInput) -> QualityResult:
     findings: list[dict[str, Any]] = []
     earned = 0
 
-    def block(name: str, points: int, checks: list[tuple[bool, int, dict[str, Any]]]) -> None:
+    def block(name: str, points: int, checks: list[tuple[bool, int, Recommendation]]) -> None:
         nonlocal earned
         got = points
         for passed, cost, recommendation in checks:
             if not passed:
                 got -= cost
-                findings.append({"block": name, "points": -cost, **recommendation})
+                findings.append({"block": name, "points": -cost, **recommendation()})
         earned += max(0, got)
-
-    def advice(template: str, **params: Any) -> dict[str, Any]:
-        return text_with_params("recommendation", template, **params)
 
     rules = _title_rules(item)
     title_errors = [
@@ -109,7 +116,7 @@ def assess(item: QualityInput) -> QualityResult:
             (
                 not title_errors,
                 15,
-                {
+                lambda: {
                     "recommendation": "Fix the title: "
                     + "; ".join(
                         f.message + (f" ({f.excerpt})" if f.excerpt else "") for f in title_errors
@@ -128,7 +135,7 @@ def assess(item: QualityInput) -> QualityResult:
             ),
             (
                 item.has_variants
-                or len([w for w in words(item.title) if any(c.isdigit() for c in w)]) <= 2,
+                or len([w for w in words(item.title) if any(map(str.isdigit, w))]) <= 2,
                 5,
                 advice(gettext_noop("Without variants, name at most two specs in the title")),
             ),
@@ -241,10 +248,10 @@ def assess(item: QualityInput) -> QualityResult:
     return QualityResult(earned, tier_for(earned), findings)
 
 
-def _sku_checks(note: dict[str, Any] | None) -> list[tuple[bool, int, dict[str, Any]]]:
+def _sku_checks(note: dict[str, Any] | None) -> list[tuple[bool, int, Recommendation]]:
     """A SKU that cannot tell this product apart: say which and why (an empty one costs
     nothing, most small shops have none; a placeholder costs a little)."""
     if not note or not note.get("template"):
         return []
     cost = 0 if note.get("reason") == "empty" else 2
-    return [(False, cost, text_with_params("recommendation", note["template"], **note["params"]))]
+    return [(False, cost, advice(note["template"], **note["params"]))]

@@ -21,17 +21,17 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from catalog.build_lock import organization_build_lock
 from catalog.enrich import ENRICHED_MAPPING_FIELDS, ListingEnricher
 from catalog.listing_seo import keyword_statistics
 from catalog.listings import listing_from_platform_data, listing_repoint, mapping_split
 from catalog.matching import SUGGEST_THRESHOLD, generated_sku, match_confidence, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
-from catalog.populate import CATALOG_LOCK_NAMESPACE
 from catalog.publication import publication_status_settle
 from catalog.selectors import sku_rules_for
 from catalog.services import quality_refresh
@@ -103,10 +103,7 @@ def catalog_rematch(*, organization_id: int, dry_run: bool = True) -> RematchRep
     or with `dry_run` what would."""
     report = RematchReport(dry_run=dry_run)
     with transaction.atomic():
-        with connection.cursor() as cursor:  # imports of this organization wait meanwhile
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s, %s)", [CATALOG_LOCK_NAMESPACE, organization_id]
-            )
+        organization_build_lock(organization_id)  # imports of this organization wait meanwhile
         rematch = _Rematch(organization_id, report)
         rematch.sku_evidence()
         rematch.title_links()

@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 # Words that tell nothing about the product: promotion, shop talk, joining words.
 PROMO_WORDS = frozenset(
@@ -151,6 +152,12 @@ def _number(text: str, factor: int) -> str:
     return f"{normal:f}"
 
 
+# A batch asks for the same titles' keys again and again (matching, conflicts, new products);
+# keys are immutable, so the latest ones are kept.
+TITLES_REMEMBERED = 2048
+
+
+@lru_cache(maxsize=TITLES_REMEMBERED)
 def title_key(title: str) -> TitleKey:
     """Normalise a title for comparison: the same product's titles end up alike."""
     text = unicodedata.normalize("NFKC", _decode_escapes(title or "")).casefold()
@@ -184,7 +191,7 @@ def title_key(title: str) -> TitleKey:
             if token in NOISE_WORDS:
                 continue
             tokens.append(token)
-            if any(ch.isdigit() for ch in token):
+            if any(map(str.isdigit, token)):
                 codes.add(token)
     cut = len((title or "").strip()) >= CUT_LENGTH
     return TitleKey(tuple(tokens), frozenset(quantities), frozenset(codes), cut)

@@ -2,9 +2,15 @@
 
 gunicorn writes its access log itself, outside Django's logging: without this the OAuth
 callback's `code=` (and any token in a query string) would land in it verbatim.
+
+Each worker (the Dockerfile starts one a core) serves several requests at once in threads: a
+request waiting on PostgreSQL (a query, a commit's flush) leaves the core to another one, where
+a one-request worker sat idle. GUNICORN_CMD_ARGS="--threads N" (or --threads) changes it.
 """
 
 from __future__ import annotations
+
+import gc
 
 from gunicorn.glogging import Logger
 
@@ -21,5 +27,13 @@ class RedactingLogger(Logger):
                 log.addFilter(RedactingFilter())
 
 
+def post_worker_init(worker) -> None:
+    # Django, its apps and settings live as long as the worker: kept out of the garbage
+    # collector's passes, which otherwise walk them all again every few requests.
+    gc.freeze()
+
+
 logger_class = RedactingLogger
 accesslog = "-"
+worker_class = "gthread"
+threads = 4

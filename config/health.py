@@ -44,12 +44,15 @@ def _migrations() -> tuple[bool, str]:
 
 
 def _worker() -> tuple[bool, str, dict]:
-    from django_q.models import OrmQ
+    from django_q.brokers import get_broker
 
     from imports.models import WorkerHeartbeat
 
     beat = WorkerHeartbeat.objects.order_by("-seen_at").first()
-    queued = OrmQ.objects.filter(lock__lte=timezone.now()).count()
+    try:
+        queued = get_broker().queue_size()  # the ORM's queue table, or Redis (Q_BROKER_URL)
+    except Exception as error:  # Redis down: say so, the health page must still answer
+        return False, f"the task queue does not answer ({type(error).__name__})", {}
     limit = timedelta(seconds=settings.HEALTH_WORKER_STALE_SECONDS)
     details = {"queue_depth": queued, "last_heartbeat": beat.seen_at.isoformat() if beat else None}
     if beat is None:

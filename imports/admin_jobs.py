@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -20,7 +21,7 @@ from imports.explain import job_failure_explanation
 from imports.local_time import local_datetime_text
 from imports.models import BUILD_COUNTS, FETCH_COUNTS, ImportJob, ImportJobEvent, count_fields
 from imports.pipeline.joblog import event_text
-from imports.selectors import import_job_progress
+from imports.selectors import import_job_progress, import_job_windows
 from imports.services import (
     ImportRefused,
     import_job_cancel,
@@ -31,7 +32,13 @@ from imports.services import (
 # What the page's script refreshes from the progress endpoint: every figure that moves while
 # an import runs (the rest, like coverage and timing, is final only when it ends: reload).
 JOB_STATE_FIELDS = ("status", "stage", "error_type", "error_message", "auto_resume_time")
-FETCHING_FIELDS = ("total", *count_fields(FETCH_COUNTS), "retry_report", "api_calls")
+FETCHING_FIELDS = (
+    "total",
+    "windows_report",
+    *count_fields(FETCH_COUNTS),
+    "retry_report",
+    "api_calls",
+)
 BUILDING_FIELDS = (*count_fields(BUILD_COUNTS), "placeholder_skus_report")
 LIVE_FIELDS = (
     *JOB_STATE_FIELDS,
@@ -161,6 +168,15 @@ class ImportJobAdmin(ReadOnlyScopedAdmin):
     @admin.display(description=_("SKUs not used to match"))
     def placeholder_skus_report(self, obj: ImportJob) -> str:
         return placeholder_skus_html(obj.placeholder_skus)
+
+    @admin.display(description=_("Update-time windows"))
+    def windows_report(self, obj: ImportJob) -> str:
+        windows = import_job_windows(obj)
+        if not windows["planned"]:
+            return "—"
+        return _("%(done)s of %(planned)s done, %(fetching)s being fetched now") % {
+            key: number_format(value, force_grouping=True) for key, value in windows.items()
+        }
 
     @admin.display(description=_("Progress"))
     def progress(self, obj: ImportJob) -> str:

@@ -64,5 +64,6 @@ admin.site.unregister(Success)
 admin.site.register(Success, SuccessTaskAdmin)
 admin.site.unregister(Failure)
 admin.site.register(Failure, FailureTaskAdmin)
-admin.site.unregister(OrmQ)
-admin.site.register(OrmQ, QueuedTaskAdmin)
+if admin.site.is_registered(OrmQ):  # django-q2 lists queued tasks for the ORM broker only
+    admin.site.unregister(OrmQ)
+    admin.site.register(OrmQ, QueuedTaskAdmin)

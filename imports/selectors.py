@@ -55,3 +55,26 @@ def import_job_progress(job: ImportJob) -> dict[str, Any]:
         "error": job.error_message,
         "cancel_requested": job.cancel_requested,
     }
+
+
+def import_job_windows(job: ImportJob) -> dict[str, int]:
+    """The job's update-time windows: planned (without those split into smaller ones), done,
+    and being fetched now (by any worker: the window locks PostgreSQL holds)."""
+    from django.db import connection
+
+    from imports.pipeline.checkpoint import pending_windows, windows_paged
+    from imports.pipeline.lock import WINDOW_LOCK_NAMESPACE
+
+    checkpoint = job.checkpoint or {}
+    planned = len(windows_paged(checkpoint))
+    left = len(pending_windows(checkpoint))
+    fetching = 0
+    if left and not job.is_finished:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 "
+                "AND objid = %s AND (classid::bigint >> 16) = %s AND granted",
+                [job.pk, WINDOW_LOCK_NAMESPACE],
+            )
+            fetching = cursor.fetchone()[0]
+    return {"planned": planned, "done": planned - left, "fetching": fetching}

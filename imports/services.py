@@ -199,9 +199,35 @@ def import_job_queue(*, job: ImportJob) -> None:
     transaction.on_commit(enqueue)
 
 
-def import_job_run(*, job_id: int, progress: Any = None) -> ImportJob:
+def import_job_run(*, job_id: int, progress: Any = None, lanes: int = 1) -> ImportJob:
+    """Run the job; with `lanes` > 1 its windows are shared with that many tasks in all."""
     job = ImportJob.objects.select_related("connection").get(pk=job_id)
-    return ImportRunner(job, progress=progress).run()
+    runner = ImportRunner(
+        job,
+        progress=progress,
+        lanes=lanes,
+        queue_lanes=lambda count: import_job_lanes_queue(job=job, count=count),
+    )
+    return runner.run()
+
+
+def import_job_lanes_queue(*, job: ImportJob, count: int) -> None:
+    """Queue `count` more tasks to fetch the job's windows alongside the one running."""
+    from django_q.tasks import async_task
+
+    for lane in range(count):
+        async_task(
+            "imports.tasks.run_import_lane",
+            job.pk,
+            task_name=f"import-{job.pk}-{job.attempts}-lane-{lane + 2}",
+            group=f"imports-{job.connection_id}",
+        )
+
+
+def import_job_lane_run(*, job_id: int) -> ImportJob:
+    """Another task of a running job: fetch windows no task has taken (`run_import_lane`)."""
+    job = ImportJob.objects.select_related("connection").get(pk=job_id)
+    return ImportRunner(job, lanes=settings.IMPORT_WINDOW_TASKS).run_lane()
 
 
 def import_job_cancel(*, job: ImportJob) -> ImportJob:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from imports.services import import_job_run
+from django.conf import settings
+
+from imports.services import import_job_lane_run, import_job_run
 
 
 def run_import(job_id: int) -> str:
-    job = import_job_run(job_id=job_id)
+    job = import_job_run(job_id=job_id, lanes=settings.IMPORT_WINDOW_TASKS)
     return f"import #{job.pk}: {job.status}"
+
+
+def run_import_lane(job_id: int) -> str:
+    job = import_job_lane_run(job_id=job_id)
+    return f"import #{job.pk} (another task of the job): {job.status}"
 
 
 def heartbeat() -> str:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from seo.lint import _PROMO, PLATFORM_NAMES, _is_symbol
+from seo.lint import _PLATFORM, _PROMO, _is_symbol
 
 UNIT = re.compile(r"^\d+(?:[.,]\d+)?(?:[a-zA-Z]{1,4})?$")  # 250ml, 22.5W, 10000mAh, 5ATM
 SMALL_WORDS = {"dan", "untuk", "dengan", "di", "ke", "dari", "isi", "x"}
 BARE_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")  # 5, 2.5: a count or size without its unit
+_SPACES = re.compile(r"\s+")
 CUT_TAIL = re.compile(r"\s*\S*(?:…|\.{3})\s*$")  # "Dira…", "Dira...", " …" at the very end
 
 
@@ -31,16 +32,19 @@ class TitleInput:
 
 def _clean(text: str) -> str:
     text = _PROMO.sub(" ", text or "")
-    for name in PLATFORM_NAMES:
-        text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", text, flags=re.IGNORECASE)
-    text = "".join(" " if _is_symbol(ch) else ch for ch in text)
-    return re.sub(r"\s+", " ", text).strip(" -/,.")
+    # One pass for all names: a removed name leaves a space where a word boundary was, so
+    # removing them one after another finds no other match.
+    text = _PLATFORM.sub(" ", text)
+    symbols = [ch for ch in set(text) if _is_symbol(ch)]
+    if symbols:
+        text = text.translate(str.maketrans(dict.fromkeys(symbols, " ")))
+    return _SPACES.sub(" ", text).strip(" -/,.")
 
 
 def _case(word: str, brand_words: dict[str, str]) -> str:
     if word.casefold() in brand_words:
         return brand_words[word.casefold()]  # the brand as the brand writes it
-    if UNIT.match(word) or any(ch.isdigit() for ch in word):
+    if UNIT.match(word) or any(map(str.isdigit, word)):
         return word  # 22.5W, 10000mAh, X23 stay as written
     if word.isupper() and len(word) <= 4:
         return word  # acronyms: TWS, USB, LED, SD

@@ -7,6 +7,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 # Function words and listing filler that never help a buyer find a product.
 STOPWORDS = frozenset(
@@ -136,6 +137,9 @@ STOPWORDS = frozenset(
 )
 _TOKEN = re.compile(r"[0-9a-z]+(?:[.,][0-9]+[a-z]*)?")
 MAX_KEYWORDS = 12
+# Categories, brands and variant names come back listing after listing: their terms are kept
+# (a bounded number of texts, so an import's memory stays flat).
+TEXTS_REMEMBERED = 4096
 
 
 def normalize(text: str) -> list[str]:
@@ -144,13 +148,18 @@ def normalize(text: str) -> list[str]:
     return [t for t in tokens if t not in STOPWORDS and (len(t) > 1 or t.isdigit())]
 
 
+@lru_cache(maxsize=TEXTS_REMEMBERED)
+def _text_terms(text: str) -> tuple[str, ...]:
+    """One text's unigrams, then its bigrams."""
+    tokens = normalize(text)
+    return (*tokens, *(f"{a} {b}" for a, b in itertools.pairwise(tokens)))
+
+
 def candidates(fields: Iterable[str]) -> Counter:
     """Unigrams and bigrams from a product's texts, weighted by where they come from."""
     counts: Counter = Counter()
     for text in fields:
-        tokens = normalize(text)
-        counts.update(tokens)
-        counts.update(f"{a} {b}" for a, b in itertools.pairwise(tokens))
+        counts.update(_text_terms(text))
     return counts
 
 
@@ -183,4 +192,4 @@ def rank_keywords(
 
 
 def document_terms(fields: Iterable[str]) -> set[str]:
-    return set(candidates(fields))
+    return set().union(*map(_text_terms, fields))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models.manager import BaseManager
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,6 +14,7 @@ from rest_framework import serializers
 from catalog.forms import ImageListField, VariantListField
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.quality import tier_for
+from core.api.representation import CompiledListSerializer
 from core.models import Organization
 from core.selectors import organizations_for_user
 
@@ -42,7 +45,7 @@ MAPPING_FIELDS = [
     "match_candidates",
     "updated_at",
 ]
-
+LISTED = "listed_mappings"  # the attribute a product's listings are fetched into
 
 HUNDRED = Decimal("100")
 # Every rate the API serves or takes is in percent ("20" = 20 %), as sellers write it.
@@ -93,6 +96,25 @@ class BreakdownField(serializers.JSONField):
         return super().to_representation(breakdown)
 
 
+def attach_listed_mappings(products: Iterable[MasterProduct]) -> None:
+    """Each product's listings as the API shows them, into `listed_mappings`, in one query:
+    only the columns the summary shows (platform_data is large JSON), as plain rows (no
+    model instance per listing)."""
+    unfetched = {product.pk: product for product in products if not hasattr(product, LISTED)}
+    if not unfetched:
+        return
+    rows = (
+        PlatformMapping.objects.filter(master_product_id__in=list(unfetched))
+        .order_by("platform", "platform_product_id")
+        .values("master_product_id", *MAPPING_FIELDS)
+    )
+    listed: dict = {pk: [] for pk in unfetched}
+    for row in rows:
+        listed[row["master_product_id"]].append(row)
+    for pk, product in unfetched.items():
+        setattr(product, LISTED, listed[pk])
+
+
 class ProductMappingSerializer(serializers.ModelSerializer):
     match_confidence_percent = _confidence_percent()
 
@@ -119,20 +141,27 @@ class CallerOrganizationField(serializers.PrimaryKeyRelatedField):
         return organizations_for_user(user=request.user)
 
 
+class ProductListSerializer(CompiledListSerializer):
+    """A page of products: the ProductSerializer's fields, compiled (core.api.representation)."""
+
+    def to_representation(self, data) -> list[dict]:
+        products = list(data.all() if isinstance(data, BaseManager) else data)
+        attach_listed_mappings(products)
+        return super().to_representation(products)
+
+
 class ProductSerializer(serializers.ModelSerializer):
     organization = CallerOrganizationField(required=False)
-    mappings = ProductMappingSerializer(many=True, read_only=True, source="listed_mappings")
+    mappings = ProductMappingSerializer(many=True, read_only=True, source=LISTED)
     quality_tier = serializers.SerializerMethodField()
 
     def to_representation(self, instance: MasterProduct) -> dict:
-        if not hasattr(instance, "listed_mappings"):  # not from the prefetching list query
-            instance.listed_mappings = list(
-                instance.mappings.order_by("platform", "platform_product_id")
-            )
+        attach_listed_mappings([instance])
         return super().to_representation(instance)
 
     class Meta:
         model = MasterProduct
+        list_serializer_class = ProductListSerializer
         fields = [
             "id",
             "organization",

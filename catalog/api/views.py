@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from catalog.api.filters import MappingFilterSet, ProductFilterSet
 from catalog.api.serializers import (
-    MAPPING_FIELDS,
     MappingSerializer,
     ProductSerializer,
     QualitySummarySerializer,
@@ -31,6 +31,7 @@ from catalog.services import (
 )
 from core.api.base import OrganizationScopedMixin, bad_request
 from core.api.params import StrictOrderingFilter
+from core.api.renderers import FastJSONRenderer
 from core.roles import Capability
 
 
@@ -43,17 +44,15 @@ class ProductViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
     ordering_fields = ["updated_at", "created_at", "sku", "name", "base_price", "quality_score"]
     lookup_value_regex = "[0-9a-f-]{36}"
 
+    # Pages of products are long: rendered by orjson (the same JSON as DRF's renderer).
+    renderer_classes = [
+        FastJSONRenderer if renderer is JSONRenderer else renderer
+        for renderer in api_settings.DEFAULT_RENDERER_CLASSES
+    ]
+
     def get_queryset(self):
-        # Only the columns the listing summary shows (platform_data is large JSON), into a
-        # plain list: Django then builds no queryset per product.
-        mappings = PlatformMapping.objects.only("master_product_id", *MAPPING_FIELDS).order_by(
-            "platform", "platform_product_id"
-        )
-        return (
-            self.scope(MasterProduct.objects.all())
-            .defer("search_vector")
-            .prefetch_related(Prefetch("mappings", queryset=mappings, to_attr="listed_mappings"))
-        )
+        # The serializers fetch the listings of a page (or a product) in one query.
+        return self.scope(MasterProduct.objects.all()).defer("search_vector")
 
     def get_serializer_context(self):
         return {

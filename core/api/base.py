@@ -10,13 +10,12 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import exceptions, permissions, status
 from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from core.api.params import MAX_UTC_OFFSET, KnownParametersFilter
+from core.api.params import MAX_UTC_OFFSET, FilterSetBackend, KnownParametersFilter
 from core.models import Membership
 from core.roles import Capability, role_allows, roles_for
 from core.selectors import roles_by_organization
@@ -134,7 +133,7 @@ class OrganizationScopedMixin:
     # Every list pages the same way and refuses query parameters it does not know; a list
     # that can be ordered adds catalog.api.params.StrictOrderingFilter.
     pagination_class = StablePagination
-    filter_backends = [KnownParametersFilter, DjangoFilterBackend]
+    filter_backends = [KnownParametersFilter, FilterSetBackend]
 
     @property
     def write_roles(self) -> tuple[str, ...]:

@@ -10,37 +10,68 @@ from typing import Any
 
 MAX_EXAMPLES = 3
 MAX_DEPTH = 6
+LIST_ITEMS_READ = 20  # the shape of a list shows in its first items
+TYPE_NAMES = {
+    bool: "bool",
+    int: "int",
+    float: "float",
+    str: "string",
+    list: "list",
+    dict: "object",
+}
+EMPTY_TEXTS = ("", "-")
 
 
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
-    return {
-        bool: "bool",
-        int: "int",
-        float: "float",
-        str: "string",
-        list: "list",
-        dict: "object",
-    }.get(type(value), type(value).__name__)
+    return TYPE_NAMES.get(type(value)) or type(value).__name__
 
 
 def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {} or value == "-"
 
 
-def _walk(value: Any, path: str, seen: dict[str, Any], depth: int = 0) -> None:
-    if path:
-        seen.setdefault(path, [])
-        seen[path].append(value)
-    if depth >= MAX_DEPTH:
-        return
-    if isinstance(value, dict):
-        for key, child in value.items():
-            _walk(child, f"{path}.{key}" if path else key, seen, depth + 1)
-    elif isinstance(value, list):
-        for child in value[:20]:  # the shape of a list shows in its first items
-            _walk(child, f"{path}[]", seen, depth + 1)
+def _note(path: Any, value: Any, seen: dict[Any, list]) -> bool:
+    """Record one value of the field at `path`; True when it has fields of its own."""
+    kind = type(value)
+    if value is None:
+        empty = True
+    elif kind is str:
+        empty = value in EMPTY_TEXTS
+    elif kind is dict or kind is list:
+        empty = not value
+    elif kind is int or kind is float or kind is bool:
+        empty = False
+    else:
+        empty = _is_empty(value)
+    if path:  # a key "" at the top is no field of its own (its fields are)
+        entry = seen.get(path)
+        if entry is None:
+            seen[path] = [value, empty, empty]
+        elif entry[2] and not empty:
+            entry[2] = False
+    return kind is dict or kind is list or isinstance(value, (dict, list))
+
+
+def _visit(container: dict | list, prefix: Any, depth: int, seen: dict[Any, list]) -> None:
+    """Each field under `container` (at `depth`): its first value, whether that one is empty
+    and whether all its values are (`seen[path] = [first, first empty, all empty]`).
+
+    Every payload goes through here, so the common JSON types are told apart by their exact
+    type; anything else gets the general test.
+    """
+    deeper = depth + 1 < MAX_DEPTH
+    if isinstance(container, dict):
+        for key, child in container.items():
+            path = f"{prefix}.{key}" if prefix else key
+            if _note(path, child, seen) and deeper:
+                _visit(child, path, depth + 1, seen)
+    else:
+        path = f"{prefix}[]"
+        for child in container[:LIST_ITEMS_READ]:
+            if _note(path, child, seen) and deeper:
+                _visit(child, path, depth + 1, seen)
 
 
 class CoverageCounter:
@@ -66,26 +97,30 @@ class CoverageCounter:
 
     def add(self, payload: Any) -> None:
         self.records += 1
-        seen: dict[str, list[Any]] = {}
-        _walk(payload, "", seen)
-        for path, values in seen.items():
-            entry = self.fields.setdefault(
-                path, {"present": 0, "empty": 0, "types": {}, "examples": []}
-            )
+        seen: dict[Any, list] = {}
+        if isinstance(payload, (dict, list)):
+            _visit(payload, "", 0, seen)
+        fields = self.fields
+        for path, (first, first_empty, all_empty) in seen.items():
+            entry = fields.get(path)
+            if entry is None:
+                entry = fields[path] = {"present": 0, "empty": 0, "types": {}, "examples": []}
             entry["present"] += 1
-            if all(_is_empty(v) for v in values):
+            if all_empty:
                 entry["empty"] += 1
-            for value in values[:1]:
-                kind = _type_name(value)
-                entry["types"][kind] = entry["types"].get(kind, 0) + 1
-                if (
-                    len(entry["examples"]) < MAX_EXAMPLES
-                    and not _is_empty(value)
-                    and kind not in ("object", "list")
-                ):
-                    example = str(value)[:60]
-                    if example not in entry["examples"]:
-                        entry["examples"].append(example)
+            kind = _type_name(first)
+            types = entry["types"]
+            types[kind] = types.get(kind, 0) + 1
+            examples = entry["examples"]
+            if (
+                len(examples) < MAX_EXAMPLES
+                and not first_empty
+                and kind != "object"
+                and kind != "list"
+            ):
+                example = str(first)[:60]
+                if example not in examples:
+                    examples.append(example)
 
     def report(self) -> dict[str, Any]:
         fields = {

@@ -1,9 +1,10 @@
 """Database errors during an import: classified, and the passing ones survived.
 
 A lost connection (PostgreSQL restarted, a failover, a terminated backend), a serialization
-failure or a deadlock says nothing about the data: the run reconnects, takes its job lock
-again and reads the failed page again from the last committed checkpoint. Anything else (an
-integrity or programming error) is a `database_error` that stops the run.
+failure or a deadlock says nothing about the data: the run reconnects, takes its lock (the
+job's, or the window's it fetches) again and reads the failed page again from the last
+committed checkpoint. Anything else (an integrity or programming error) is a
+`database_error` that stops the run.
 """
 
 from __future__ import annotations
@@ -17,10 +18,9 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 
 from catalog.listings import PopulateReport
 from imports.models import ImportJob, ImportJobEvent
-from imports.pipeline.analyse import CoverageCounter
 from imports.pipeline.catalog_build import CatalogBuild
 from imports.pipeline.joblog import job_log
-from imports.pipeline.lock import job_lock_try
+from imports.pipeline.lock import LockKey, lock_try
 
 logger = logging.getLogger("imports.pipeline")
 
@@ -31,7 +31,8 @@ TRANSIENT_SQLSTATE_PREFIXES = ("08", "40", "53", "57P", "55P03")
 
 
 class JobLockLost(Exception):
-    """The connection that held the job's lock went away and another worker took the job."""
+    """The connection that held the lock went away and another worker took the job (or the
+    window)."""
 
 
 def database_error_transient(error: BaseException) -> bool:
@@ -56,8 +57,8 @@ class DatabaseRecovery:
 
     job: ImportJob
     session: CatalogBuild | None
-    coverage: CoverageCounter
     clock: Any
+    held_lock: LockKey | None = None  # the advisory lock this run holds, to take again
     report_before_page: PopulateReport | None
     database_recoveries: int = 0  # in a row; a committed page starts the count again
 
@@ -81,10 +82,9 @@ class DatabaseRecovery:
         if not connection.is_usable():
             connection.close()  # the next query opens a new connection
             # The lock went with the old connection; someone may have the job by now.
-            if not job_lock_try(self.job.pk):
+            if self.held_lock is not None and not lock_try(self.held_lock):
                 raise JobLockLost from error
         self.job.refresh_from_db()
-        self.coverage = CoverageCounter.from_report(self.job.field_coverage)
         if self.session is not None:
             # Its caches may name rows the failed transaction rolled back: start afresh.
             previous = self.session

@@ -20,6 +20,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from imports.local_time import local_datetime_text
 from imports.models import ImportJob, ImportJobEvent
+from imports.pipeline.checkpoint import windows_done
 
 logger = logging.getLogger("imports.pipeline")
 
@@ -235,7 +236,7 @@ def run_started_log(job: ImportJob, *, resumed: bool) -> None:
             job,
             gettext_noop("Resuming from checkpoint (window %(window)s of %(windows)s)."),
             params={
-                "window": job.checkpoint.get("window", 0) + 1,
+                "window": windows_done(job.checkpoint) + 1,
                 "windows": len(job.checkpoint.get("windows", [])),
             },
         )

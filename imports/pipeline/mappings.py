@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from catalog.listing_contract import Issue, ListingRecord
@@ -35,12 +37,23 @@ class FieldMapping:
     warn_if_missing: bool = False  # a quality gap, not an error
     needs_context: bool = False  # the transform also gets the shop's reference data
 
+    @cached_property
+    def paths(self) -> tuple[str, ...]:
+        return (self.source,) if isinstance(self.source, str) else self.source
+
+    @cached_property
+    def steps(self) -> tuple[tuple[str, ...], ...]:
+        """Each source path's parts (every payload reads them: split once)."""
+        return tuple(tuple(path.split(".")) if path else () for path in self.paths)
+
 
 def get_path(payload: Any, path: str) -> Any:
-    if not path:
-        return payload
+    return _follow(payload, tuple(path.split(".")) if path else ())
+
+
+def _follow(payload: Any, parts: tuple[str, ...]) -> Any:
     value = payload
-    for part in path.split("."):
+    for part in parts:
         if isinstance(value, dict) and part in value:
             value = value[part]
         elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
@@ -48,6 +61,18 @@ def get_path(payload: Any, path: str) -> Any:
         else:
             return MISSING
     return value
+
+
+def _blank(value: Any) -> bool:
+    """Missing, None, "", [] or {} (the common types told apart without comparing)."""
+    if value is None or value is MISSING:
+        return True
+    kind = type(value)
+    if kind is str or kind is list or kind is dict:
+        return not value
+    if kind is int or kind is Decimal or kind is float or kind is bool or kind is tuple:
+        return False
+    return value in (None, "", [], {})
 
 
 def _excerpt(value: Any) -> str:
@@ -60,10 +85,10 @@ def apply_mappings(
 ) -> ListingRecord:
     record = ListingRecord(platform)
     for mapping in mappings:
-        paths = (mapping.source,) if isinstance(mapping.source, str) else mapping.source
-        raw = [get_path(payload, path) for path in paths]
+        paths = mapping.paths
+        raw = [_follow(payload, parts) for parts in mapping.steps]
         primary = raw[0]
-        if all(value is MISSING or value in (None, "", [], {}) for value in raw):
+        if all(_blank(value) for value in raw):
             if mapping.required:
                 record.issues.append(Issue(mapping.target, f"missing ({paths[0] or 'payload'})"))
             elif mapping.warn_if_missing:
@@ -94,7 +119,7 @@ def apply_mappings(
             record.issues.append(Issue(mapping.target, problem, _excerpt(primary), severity))
             record.values[mapping.target] = mapping.default
             continue
-        if value in (None, "", [], {}):
+        if _blank(value):
             if mapping.required:
                 record.issues.append(Issue(mapping.target, "empty", _excerpt(primary)))
             elif mapping.warn_if_missing:

@@ -6,15 +6,52 @@ import hashlib
 import json
 from typing import Any
 
+import orjson
 from django.utils import timezone
 
 from imports.models import ImportJob, RawImportRecord
 
 
+def _spelled_apart(canonical: bytes) -> bool:
+    """Whether orjson may have written a float otherwise than json.dumps: it does so only
+    between 1e-9 and 1e-4 ("0.00001", "1e-7" for "1e-05", "1e-07"), so "0.0000" or a digit,
+    "e-" and a digit anywhere send the payload to json.dumps (rare, and harmless when a text
+    merely looks so). A byte search: a regex takes ten times longer on a whole payload."""
+    if b"0.0000" in canonical:
+        return True
+    at = canonical.find(b"e-", 1)
+    while at != -1:
+        if canonical[at - 1 : at].isdigit() and canonical[at + 2 : at + 3].isdigit():
+            return True
+        at = canonical.find(b"e-", at + 1)
+    return False
+
+
+# What orjson would write but json.dumps refuses (dates, subclasses, dataclasses) is refused.
+_ORJSON_CANONICAL = (
+    orjson.OPT_SORT_KEYS
+    | orjson.OPT_PASSTHROUGH_SUBCLASS
+    | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS
+)
+
+
+def canonical_json(payload: Any) -> bytes:
+    """The payload as `json.dumps(sort_keys, compact separators, ensure_ascii=False)` writes
+    it, UTF-8 encoded; orjson does it several times faster."""
+    try:
+        canonical = orjson.dumps(payload, option=_ORJSON_CANONICAL)
+    except orjson.JSONEncodeError:  # non-str keys, huge integers: json.dumps decides
+        canonical = None
+    if canonical is None or _spelled_apart(canonical):
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        canonical = text.encode()
+    return canonical
+
+
 def content_hash(payload: Any) -> str:
     """A stable hash of a payload (key order and whitespace do not matter)."""
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return hashlib.sha256(canonical_json(payload)).hexdigest()
 
 
 def raw_records_prepare(

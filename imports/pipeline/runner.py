@@ -4,7 +4,13 @@ Pages are fetched ahead on a thread (a bounded queue) while the writer turns eac
 catalog rows: raw payloads, master products, mappings with prices, SEO and quality. A page's
 raw rows, catalog rows, field coverage, checkpoint and counts commit in one transaction, so a
 run killed at any point resumes from the last committed page, and memory stays flat whatever
-the catalog size. A PostgreSQL advisory lock keeps two workers from running one job at once.
+the catalog size.
+
+One job can use several workers (`IMPORT_WINDOW_TASKS`): its update-time windows are taken
+one at a time by the job's tasks, each window under its own advisory lock and with its own
+cursor in the checkpoint; every page adds its counts to the job row as stored. Building the
+catalog stays one page at a time per organization (`organization_build_lock`); the task that
+ends the last window reads the retry list and finishes the job.
 """
 
 from __future__ import annotations
@@ -19,12 +25,12 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_noop
 
+from catalog.build_lock import organization_build_lock
 from catalog.listings import PopulateReport
 from catalog.shop_skus import placeholder_skus_merge
 from core.log_context import log_context
 from imports.clients.errors import ErrorType, MarketplaceError
-from imports.connections import REAUTHORIZE_SENTENCE, client_for
-from imports.local_time import local_datetime_text
+from imports.connections import client_for
 from imports.models import (
     BUILD_COUNTS,
     FETCH_COUNTS,
@@ -36,7 +42,17 @@ from imports.models import (
 from imports.pipeline.analyse import CoverageCounter
 from imports.pipeline.calls import CallCounter
 from imports.pipeline.catalog_build import CatalogBuild
+from imports.pipeline.checkpoint import (
+    checkpoint_page,
+    checkpoint_planned,
+    checkpoint_split,
+    checkpoint_upgrade,
+    pending_windows,
+    window_at,
+    window_cursor,
+)
 from imports.pipeline.db_recovery import DatabaseRecovery, JobLockLost, database_error_transient
+from imports.pipeline.endings import JobEndings
 from imports.pipeline.fetch import (
     Fetcher,
     Page,
@@ -53,7 +69,7 @@ from imports.pipeline.joblog import (
     run_started_log,
     run_summary,
 )
-from imports.pipeline.lock import job_lock
+from imports.pipeline.lock import job_lock, job_lock_key, lock_release, lock_try, window_lock_key
 from imports.pipeline.memory import MemoryLimitExceeded, memory_check
 from imports.pipeline.prefetch import prefetched
 from imports.pipeline.raw_store import raw_records_prepare
@@ -95,52 +111,58 @@ def fetcher_for(connection_row: ChannelConnection, on_call: CallCounter) -> Fetc
     return adapter.fetcher(client, concurrency=connection_row.concurrency)
 
 
-class ImportRunner(ListingRetries, DatabaseRecovery):
+class JobStopped(Exception):
+    """Another task of the job failed it or finished it: this one stops after its page."""
+
+
+class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
+    """Runs a job: its first task plans it; that task and the job's other tasks (`lanes`)
+    each take windows not yet fetched until none is left; the last one reads the retry list
+    and finishes the job."""
+
     def __init__(
         self,
         job: ImportJob,
         *,
         progress: Callable[[ImportJob], None] | None = None,
         fetcher: Fetcher | None = None,
+        lanes: int = 1,
+        queue_lanes: Callable[[int], None] | None = None,
     ) -> None:
         self.job = job
         self.progress = progress or (lambda job: None)
         self.calls = CallCounter()
         self.clock = StageClock()
         self.session: CatalogBuild | None = None
-        self.coverage = CoverageCounter()
         self.errors_logged = 0
         self.splits_without_progress = 0
         # The catalog report before the page in flight (a database failure undoes the page).
         self.report_before_page: PopulateReport | None = None
         self.fetcher = fetcher or fetcher_for(job.connection, self.calls)
+        self.lanes = max(1, lanes)
+        self.queue_lanes = queue_lanes
 
     # --- the run ----------------------------------------------------------------------------
     def run(self) -> ImportJob:
+        """The job's first task: plan, start the other lanes, fetch, finish if last."""
+        return self._guarded(self._run_job)
+
+    def run_lane(self) -> ImportJob:
+        """Another task of a running job: fetch windows nobody has taken, finish if last."""
+        return self._guarded(self._run_lane)
+
+    def _guarded(self, body: Callable[[], None]) -> ImportJob:
         job = self.job
         with (
             log_context(job_id=job.pk, connection_id=job.connection_id, platform=job.platform),
             connection.execute_wrapper(self.clock),
         ):
-            return self._run_locked()
-
-    def _run_locked(self) -> ImportJob:
-        job = self.job
-        with job_lock(job.pk) as acquired:
-            if not acquired:
-                logger.info("import job %s is already running elsewhere", job.pk)
-                return job
-            job.refresh_from_db()
-            if job.is_finished:
-                return job
-            self._start()
             try:
-                with self.clock.stage("plan"):
-                    self._plan()
-                self._stream()
-                self._conclude()
+                body()
             except (JobCancelled, RetryCancelled):
                 self._finish(ImportJob.Status.CANCELLED, [gettext_noop("Cancelled on request.")])
+            except JobStopped:
+                logger.info("import job %s: stopped by another of its tasks", job.pk)
             except JobLockLost:
                 logger.warning("import job %s: lock lost with the database connection", job.pk)
             except (MemoryLimitExceeded, PagingStuck) as error:
@@ -161,14 +183,32 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
             except Exception as error:  # a bug: keep the job readable, re-raise for the worker
                 self._fail("internal_error", f"{type(error).__name__}: {error}")
                 raise
-            else:
-                status = (
-                    ImportJob.Status.PARTIALLY_FAILED
-                    if job.failed_count or job.retry_ids
-                    else ImportJob.Status.SUCCEEDED
-                )
-                self._finish(status, *run_summary(self.job))
         return job
+
+    def _run_job(self) -> None:
+        job = self.job
+        with job_lock(job.pk) as acquired:
+            if not acquired:
+                logger.info("import job %s is already running elsewhere", job.pk)
+                return
+            job.refresh_from_db()
+            if job.is_finished:
+                return
+            self._start()
+            with self.clock.stage("plan"):
+                self._plan()
+        others = min(self.lanes, len(pending_windows(job.checkpoint))) - 1
+        if others > 0 and self.queue_lanes is not None:
+            self.queue_lanes(others)
+        self._fetch_windows()
+        self._finish_if_last()
+
+    def _run_lane(self) -> None:
+        self.job.refresh_from_db()
+        if self.job.status != ImportJob.Status.RUNNING:
+            return
+        self._fetch_windows()
+        self._finish_if_last()
 
     def _start(self) -> None:
         job = self.job
@@ -195,21 +235,19 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
     def _plan(self) -> None:
         job = self.job
         if job.checkpoint.get("windows") is not None:
+            job.checkpoint = checkpoint_upgrade(job.checkpoint)
             return
         job.stage = ImportJob.Stage.PLANNING
         job.save(update_fields=["stage", "updated_at"])
         until = int(timezone.now().timestamp())
         since = int(job.updated_since.timestamp()) if job.updated_since else None
-        windows = self.fetcher.plan(since, until)
+        # Windows to share between the job's tasks: smaller than the platform's cap.
+        cap = min(self.fetcher.cap, settings.IMPORT_WINDOW_LISTINGS) if self.lanes > 1 else None
+        windows = self.fetcher.plan(since, until, cap=cap)
         job.reference_data = self.fetcher.reference_data()
         for problem in job.reference_data.pop("skipped", []):
             job_log(job, problem, ImportJobEvent.Level.WARNING)
-        job.checkpoint = {
-            "windows": [w.as_list() for w in windows],
-            "window": 0,
-            "cursor": None,
-            "until": until,
-        }
+        job.checkpoint = checkpoint_planned(windows, until)
         job.total = sum(w.total for w in windows)
         job.listed_count = 0
         job.api_calls += self.calls.take()
@@ -230,48 +268,74 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
         )
         leftovers_take_over(job)
 
-    def _stream(self) -> None:
+    # --- fetching windows -------------------------------------------------------------------
+    def _fetch_windows(self) -> None:
+        """Take windows nobody fetches until none is left (one lane: after each, the retry
+        list once)."""
         job = self.job
-        job.stage = ImportJob.Stage.FETCHING
-        job.save(update_fields=["stage", "updated_at"])
+        if job.stage != ImportJob.Stage.FETCHING:
+            job.stage = ImportJob.Stage.FETCHING
+            job.save(update_fields=["stage", "updated_at"])
         if not job.dry_run:
             self.session = CatalogBuild(
                 job.organization_id, error_policy=job.error_policy, clock=self.clock
             )
-        self.coverage = CoverageCounter.from_report(job.field_coverage)
+        while (index := self._claim_window()) is not None:
+            try:
+                self._recovering(lambda: self._stream_window(index))
+            finally:
+                lock_release(window_lock_key(job.pk, index))
+                self.held_lock = None
+            if self.lanes == 1:
+                self._recovering(self._retry_round)
+
+    def _recovering(self, work: Callable[[], None]) -> None:
+        """`work`, again after a passing database failure (from the last committed page)."""
         while True:
             try:
-                self._stream_windows()
-                self._retry_final_rounds()
+                work()
                 return
             except DatabaseError as error:
                 self._recover_database(error)  # or re-raised: waiting cannot help
 
-    def _stream_windows(self) -> None:
-        """Every window from the checkpoint on; after each, the retry list once."""
+    def _claim_window(self) -> int | None:
+        """The first window not done that no other task holds, locked for this one."""
         job = self.job
-        while job.checkpoint["window"] < len(job.checkpoint["windows"]):
-            window = Window(*job.checkpoint["windows"][job.checkpoint["window"]])
-            pages = prefetched(
-                self._timed(self.fetcher.pages(window, job.checkpoint.get("cursor"))),
-                ahead=settings.IMPORT_PREFETCH_PAGES,
-            )
-            try:
-                while True:
-                    with self.clock.stage("wait"):
-                        page = next(pages, None)
-                    if page is None:
-                        break
-                    self._commit_page(page)
-                    memory_check()
-                    if self._cancel_requested():
-                        raise JobCancelled
-            except PagingCapReached as reached:
-                self._split_window(window, reached.reached)
+        job.refresh_from_db(fields=["checkpoint"])
+        for index in pending_windows(job.checkpoint):
+            key = window_lock_key(job.pk, index)
+            if not lock_try(key):
                 continue
-            finally:
-                pages.close()
-            self._retry_round()
+            job.refresh_from_db(fields=["checkpoint"])  # another task may have just ended it
+            if index in pending_windows(job.checkpoint):
+                self.held_lock = key
+                return index
+            lock_release(key)
+        return None
+
+    def _stream_window(self, index: int) -> None:
+        job = self.job
+        window = window_at(job.checkpoint, index)
+        pages = prefetched(
+            self._timed(self.fetcher.pages(window, window_cursor(job.checkpoint, index))),
+            ahead=settings.IMPORT_PREFETCH_PAGES,
+        )
+        try:
+            while True:
+                with self.clock.stage("wait"):
+                    page = next(pages, None)
+                if page is None:
+                    break
+                self._commit_page(page, window=index)
+                memory_check()
+                self._stop_if_requested()
+        except PagingCapReached as reached:
+            self._split_window(index, window, reached.reached)
+            return
+        finally:
+            pages.close()
+        if index in pending_windows(job.checkpoint):  # no page said it was the last
+            self._commit_page(Page(records=[]), window=index)
 
     def _timed(self, pages: Iterator[Page]) -> Iterator[Page]:
         """Time spent fetching (on the prefetch thread), apart from waiting for it."""
@@ -282,18 +346,9 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
                 return
             yield page
 
-    def _conclude(self) -> None:
-        """Summaries of the catalog work the pages did; the job is done."""
-        job = self.job
-        if self.session is not None:
-            catalog_summary_log(job, self.session.report, self.session.enricher.totals)
-        job.stage = ImportJob.Stage.DONE
-        job.save(update_fields=["stage", "updated_at"])
-
-    def _split_window(self, window: Window, reached: int) -> None:
+    def _split_window(self, index: int, window: Window, reached: int) -> None:
         """The platform's paging cap is lower than planned: redo this window in smaller ones
         (`window_split`); a run that stores nothing split after split stops."""
-        job = self.job
         self.splits_without_progress += 1
         if self.splits_without_progress > MAX_SPLITS_WITHOUT_PROGRESS:
             raise PagingStuck(
@@ -301,17 +356,11 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
                 "and nothing was stored meanwhile: stopped. Resume the import to try again."
             )
         smaller = window_split(self.fetcher, window, reached)
-        position = job.checkpoint["window"]
-        windows = job.checkpoint["windows"]
-        job.checkpoint = {
-            **job.checkpoint,
-            "cursor": None,
-            "windows": windows[:position]
-            + [w.as_list() for w in smaller]
-            + windows[position + 1 :],
-        }
-        job.api_calls += self.calls.take()
-        job.save(update_fields=["checkpoint", "api_calls", "updated_at"])
+        with transaction.atomic():
+            job = self._locked_job()
+            job.checkpoint = checkpoint_split(job.checkpoint, index, smaller)
+            job.api_calls += self.calls.take()
+            job.save(update_fields=["checkpoint", "api_calls", "updated_at"])
         job_log(
             job,
             gettext_noop(
@@ -322,25 +371,23 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
             params={"reached": reached, "parts": len(smaller)},
         )
 
-    def _commit_page(self, page: Page, retried: list[str] | None = None) -> None:
-        """Write a fetched page and move the checkpoint past it, in one transaction.
+    def _locked_job(self) -> ImportJob:
+        """The job as stored, locked until the transaction ends: every task of the job adds
+        its page's counts to what the others committed."""
+        self.job.refresh_from_db(from_queryset=ImportJob.objects.select_for_update())
+        return self.job
+
+    def _commit_page(
+        self, page: Page, *, window: int | None = None, retried: list[str] | None = None
+    ) -> None:
+        """Write a fetched page and move its window's checkpoint past it, in one transaction.
 
         `retried`: the page reads the retry list again (these ids), not a window.
         """
         job = self.job
         self.splits_without_progress = 0
-        checkpoint = dict(job.checkpoint)
-        if retried is None and page.next_cursor is None:
-            checkpoint["window"] += 1
-            checkpoint["cursor"] = None
-        elif retried is None:
-            checkpoint["cursor"] = page.next_cursor
         passing = [failure for failure in page.failures if failure.transient]
         for_good = [failure for failure in page.failures if not failure.transient]
-        retry_ids = job.retry_ids
-        if retried is not None:
-            done = set(retried)
-            retry_ids = [product_id for product_id in retry_ids if product_id not in done]
         if self.session is not None:
             self.report_before_page = PopulateReport()
             self.report_before_page.add(self.session.report)
@@ -349,26 +396,35 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
             if self.session is None:  # a dry run stores nothing
                 stored = len({product_id for product_id, _ in page.records})
             else:
+                # One page of an organization at a time, raw rows included: two tasks
+                # storing the same listing would otherwise wait on each other's rows.
+                organization_build_lock(job.organization_id)
                 with self.clock.stage("store"):
                     raws, stored = raw_records_prepare(job=job, records=page.records)
                 report = self.session.process(raws, incoming=True)
                 self.errors_logged += record_errors_log(job, report.errors, self.errors_logged)
-            with self.clock.stage("analyse"):
-                for _product_id, payload in page.records:
-                    self.coverage.add(payload)
             fetch_failures_log(job, for_good, passing, retrying=retried is not None)
-            job.checkpoint = checkpoint
-            job.retry_ids = retry_list_add(retry_ids, (f.platform_product_id for f in passing))
+            job = self._locked_job()
+            if window is not None:
+                job.checkpoint = checkpoint_page(job.checkpoint, window, page.next_cursor)
+            retry_ids = job.retry_ids
             if retried is not None:
+                done = set(retried)
+                retry_ids = [product_id for product_id in retry_ids if product_id not in done]
                 job.retried_count += len(page.records) + len(page.failures)
                 job.recovered_count += len(page.records)
+            job.retry_ids = retry_list_add(retry_ids, (f.platform_product_id for f in passing))
             job.listed_count += page.listed
             job.fetched_count += len(page.records)
             job.stored_count += stored
             job.failed_count += len(for_good)
             for name in BUILD_COUNTS:
                 setattr(job, f"{name}_count", getattr(job, f"{name}_count") + getattr(report, name))
-            job.field_coverage = self.coverage.report()
+            with self.clock.stage("analyse"):
+                coverage = CoverageCounter.from_report(job.field_coverage)
+                for _product_id, payload in page.records:
+                    coverage.add(payload)
+                job.field_coverage = coverage.report()
             job.placeholder_skus = placeholder_skus_merge(
                 job.placeholder_skus, report.placeholder_skus
             )
@@ -381,86 +437,49 @@ class ImportRunner(ListingRetries, DatabaseRecovery):
         self.report_before_page = None
         self.progress(job)
 
+    def _stop_if_requested(self) -> None:
+        state = ImportJob.objects.filter(pk=self.job.pk).values("cancel_requested", "status")
+        row = state.first()
+        if row is None or row["cancel_requested"]:
+            raise JobCancelled
+        if row["status"] != ImportJob.Status.RUNNING:
+            raise JobStopped
+
     def _cancel_requested(self) -> bool:
         return ImportJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
 
-    # --- endings ----------------------------------------------------------------------------
-    def _finish(
-        self, status: str, sentences: list[str], params: dict[str, int] | None = None
-    ) -> None:
+    # --- the last task finishes the job -----------------------------------------------------
+    def _finish_if_last(self) -> None:
+        """When every window is done: the retry list's final rounds, the summaries, the end.
+        Windows still fetched by another task: that task finishes the job."""
         job = self.job
-        job.status = status
-        job.finished_at = timezone.now()
-        job.api_calls += self.calls.take()
-        job.stage_seconds = self.clock.merge_into(job.stage_seconds)
-        job.save(
-            update_fields=["status", "finished_at", "api_calls", "stage_seconds", "updated_at"]
-        )
-        level = (
-            ImportJobEvent.Level.INFO
-            if status == ImportJob.Status.SUCCEEDED
-            else ImportJobEvent.Level.WARNING
-        )
-        job_log(job, sentences, level, params=params or {})
-        if status in (ImportJob.Status.SUCCEEDED, ImportJob.Status.PARTIALLY_FAILED):
-            ChannelConnection.objects.filter(pk=job.connection_id).update(last_error="")
-        self.progress(job)
+        with job_lock(job.pk) as acquired:
+            if not acquired:
+                self._lane_summary()
+                return
+            job.refresh_from_db()
+            if job.status != ImportJob.Status.RUNNING or pending_windows(job.checkpoint):
+                self._lane_summary()
+                return
+            self.held_lock = job_lock_key(job.pk)
+            try:
+                self._recovering(self._retry_final_rounds)
+                self._lane_summary()
+                job.stage = ImportJob.Stage.DONE
+                job.save(update_fields=["stage", "updated_at"])
+                status = (
+                    ImportJob.Status.PARTIALLY_FAILED
+                    if job.failed_count or job.retry_ids
+                    else ImportJob.Status.SUCCEEDED
+                )
+                self._finish(status, *run_summary(job))
+            finally:
+                self.held_lock = None
 
-    def _fail(
-        self, error_type: str, message: str, reauthorize: bool = False, transient: bool = False
-    ) -> None:
-        """The job stops; a passing failure (an outage, the database) resumes by itself later,
-        a few times at growing intervals."""
-        job = self.job
-        if not connection.is_usable():
-            connection.close()  # record the failure on a fresh connection
-        job.status = ImportJob.Status.FAILED
-        job.error_type = str(error_type)
-        job.error_message = message
-        job.finished_at = timezone.now()
-        job.api_calls += self.calls.take()
-        job.stage_seconds = self.clock.merge_into(job.stage_seconds)
-        if transient and job.attempts < settings.IMPORT_AUTO_RESUME_ATTEMPTS:
-            delay = settings.IMPORT_AUTO_RESUME_SECONDS * 2 ** (job.attempts - 1)
-            job.auto_resume_at = job.finished_at + timedelta(seconds=delay)
-        job.save(
-            update_fields=[
-                "status",
-                "error_type",
-                "error_message",
-                "finished_at",
-                "api_calls",
-                "stage_seconds",
-                "auto_resume_at",
-                "updated_at",
-            ]
-        )
-        job_log(
-            job,
-            gettext_noop("Failed: %(message)s"),
-            ImportJobEvent.Level.ERROR,
-            params={"message": message},
-            error_type=str(error_type),
-        )
-        if job.auto_resume_at:
-            job_log(
-                job,
-                gettext_noop(
-                    "A passing failure: the import resumes by itself after %(at)s "
-                    "(run %(run)s of at most %(runs)s)."
-                ),
-                params={
-                    "at": local_datetime_text(job.auto_resume_at, seconds=True),
-                    "run": job.attempts + 1,
-                    "runs": settings.IMPORT_AUTO_RESUME_ATTEMPTS,
-                },
-            )
-        update: dict[str, Any] = {"last_error": message[:2000]}
-        if reauthorize:
-            update["status"] = ChannelConnection.Status.NEEDS_REAUTHORIZATION
-            update["last_error"] = f"{REAUTHORIZE_SENTENCE} ({message})"[:2000]
-        ChannelConnection.objects.filter(pk=job.connection_id).update(**update)
-        self.progress(job)
+    def _lane_summary(self) -> None:
+        """What building the catalog did in this task's pages."""
+        if self.session is not None and self.session.report.processed:
+            catalog_summary_log(self.job, self.session.report, self.session.enricher.totals)
 
 
 def stale_before() -> Any:

@@ -15,6 +15,8 @@ CM = Decimal("0.01")
 WEIGHT_TO_KG = {"KILOGRAM": Decimal("1"), "GRAM": Decimal("0.001"), "POUND": Decimal("0.45359237")}
 LENGTH_TO_CM = {"CENTIMETER": Decimal("1"), "INCH": Decimal("2.54")}
 SHORT_DESCRIPTION_LENGTH = 300
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 class TransformError(ValueError):
@@ -69,13 +71,13 @@ def length_cm(value: Any, unit: str = "CENTIMETER") -> Decimal:
 def clean_text(value: Any) -> str:
     if value is None:
         return ""
-    return re.sub(r"[ \t\u00a0]+", " ", str(value)).strip()
+    return _SPACES.sub(" ", str(value)).strip()
 
 
 def clean_text_block(value: Any) -> str:
     """Multi-line text with tidy lines and at most one blank line between paragraphs."""
     lines = [clean_text(line) for line in str(value or "").splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def clean_sku(value: Any) -> str:
@@ -114,7 +116,7 @@ def html_to_text(value: Any) -> str:
     parser.close()
     text = html.unescape("".join(parser.parts))
     lines = [clean_text(line) for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
 def short_text(text: str, limit: int = SHORT_DESCRIPTION_LENGTH) -> str:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import orjson
+
 
 @dataclass
 class SandboxRequest:
@@ -45,8 +47,7 @@ class SandboxResponse:
 
     @classmethod
     def json(cls, status: int, data: Any, **headers: str) -> SandboxResponse:
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-        return cls(status, body, headers=dict(headers))
+        return cls(status, json_body(data), headers=dict(headers))
 
     @classmethod
     def html(cls, status: int, title: str, body_html: str) -> SandboxResponse:
@@ -62,6 +63,15 @@ class SandboxResponse:
     @classmethod
     def redirect(cls, location: str) -> SandboxResponse:
         return cls(302, b"", content_type="text/plain", headers={"Location": location})
+
+
+def json_body(data: Any) -> bytes:
+    """Compact UTF-8 JSON, by orjson (several times faster); what it refuses (integers beyond
+    64 bits) by json.dumps. The catalog holds no NaN (orjson would write null, json NaN)."""
+    try:
+        return orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
+    except orjson.JSONEncodeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def request_id() -> str:

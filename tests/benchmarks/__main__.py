@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import subprocess
 import sys
@@ -49,6 +50,18 @@ def main() -> None:
         "--publish-changes", type=int, default=1_000, help="price changes to publish (0: none)"
     )
     parser.add_argument("--publish-qps", type=float, default=50)
+    parser.add_argument(
+        "--workers", type=_sizes, default=[1, 2, 4], help="one job on this many workers each"
+    )
+    parser.add_argument("--workers-size", type=int, default=10_000, help="its listings (0: none)")
+    parser.add_argument(
+        "--shops-size", type=int, default=5_000, help="8 shops at once, listings each (0: none)"
+    )
+    parser.add_argument("--load-seconds", type=float, default=60, help="API under load (0: none)")
+    parser.add_argument("--load-clients", type=int, default=20)
+    parser.add_argument(
+        "--profile-size", type=int, default=5_000, help="profiled import, a shop (0: none)"
+    )
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--no-write", action="store_true", help="print only")
     options = parser.parse_args()
@@ -129,9 +142,47 @@ def main() -> None:
                 changes=options.publish_changes,
             )
         run_child("reset", url)
+    if options.workers_size and options.workers:
+        results["workers"] = []
+        with SandboxProcess(options.workers_size) as sandbox:
+            for workers in options.workers:
+                print(f"== one job of {options.workers_size} listings on {workers} worker(s)")
+                results["workers"].append(
+                    run_child(
+                        "one_job_many_workers", url, sandbox=sandbox.credentials, workers=workers
+                    )
+                )
+                run_child("reset", url)
+    if options.shops_size:
+        print(f"== 8 shops of {options.shops_size} listings at once, two organizations")
+        with contextlib.ExitStack() as stack:
+            sandboxes = [stack.enter_context(SandboxProcess(options.shops_size)) for _ in range(4)]
+            results["shops"] = run_child(
+                "many_shops_at_once", url, sandboxes=[s.credentials for s in sandboxes], workers=8
+            )
+        run_child("reset", url)
+    if options.profile_size:
+        print(f"== profile: {options.profile_size} listings a shop", flush=True)
+        with SandboxProcess(options.profile_size) as sandbox:
+            results["profile"] = run_child(
+                "profile", url, sandbox=sandbox.credentials, label="profile"
+            )
+        run_child("reset", url)
     if options.serving_products:
         print(f"== serving {options.serving_products} products", flush=True)
         results["serving"] = run_child("serving", url, products=options.serving_products)
+        if options.load_seconds:
+            print(
+                f"== {options.load_clients} clients for {options.load_seconds:g} s on gunicorn",
+                flush=True,
+            )
+            results["serving_load"] = run_child(
+                "serving_load",
+                url,
+                products=options.serving_products,
+                clients=options.load_clients,
+                seconds=options.load_seconds,
+            )
     results["minutes"] = round((time.time() - started) / 60, 1)
     text = render(results)
     print(text)

@@ -22,7 +22,15 @@ def main() -> None:
 
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    from tests.benchmarks import importing, naive, publishing, serving
+    from tests.benchmarks import (
+        importing,
+        naive,
+        profiling,
+        publishing,
+        serving,
+        serving_load,
+        workers,
+    )
 
     tasks = {
         "import": importing.import_catalog,
@@ -31,7 +39,11 @@ def main() -> None:
         "reset": importing.reset,
         "naive": naive.naive_import,
         "serving": serving.measure_serving,
+        "serving_load": serving_load.serve_under_load,
         "publish": publishing.publish_prices,
+        "profile": profiling.profile_import,
+        "one_job_many_workers": workers.one_job_many_workers,
+        "many_shops_at_once": workers.many_shops_at_once,
     }
     task, arguments = sys.argv[1], json.loads(sys.argv[2])
     result = tasks[task](**arguments)

@@ -133,3 +133,18 @@ def machine_busy_seconds() -> float:
 
     times = psutil.cpu_times()
     return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+
+def process_tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of a process and its live children (a server's or a cluster's workers)."""
+    import psutil
+
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total

@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
-from catalog.models import MasterProduct
+from catalog.models import MasterProduct, PlatformMapping
 from core.models import Membership, Organization
 
 SLUG = "bench-serving"
@@ -50,11 +50,11 @@ INSERT INTO platform_mappings (
     variant_links, platform_data, platform_price, fee_percentage, price_breakdown, seo_title,
     seo_keywords, seo_findings, quality_score, quality_issues, sync_enabled, sync_status,
     sync_errors, match_method, review_status, review_reason, match_candidates, created_at,
-    updated_at)
+    updated_at, desired_prices, pending_kinds, publish_ignored, remote_prices, sync_conflict)
 SELECT p.organization_id, p.id, 'shopee', substr(p.sku, 7), '1', p.name, p.sku, 'active',
        '{}', true, '', '[]', '{}', p.base_price * 1.12, 11.00, '{}', p.name, '{}', '[]',
        p.quality_score, '[]', true, 'pending', '[]', 'new', 'auto', '', '[]', p.created_at,
-       p.updated_at
+       p.updated_at, '{}', '{}', '{}', '{}', '{}'
 FROM master_products p
 WHERE p.organization_id = %(org)s AND p.sku BETWEEN %(low)s AND %(high)s
 """
@@ -65,7 +65,8 @@ def ensure_catalog(products: int) -> Organization:
         slug=SLUG, defaults={"name": "Benchmark serving catalog"}
     )
     have = MasterProduct.objects.filter(organization=organization).count()
-    if have >= products:
+    listings = PlatformMapping.objects.filter(organization=organization).count()
+    if have >= products and listings >= have:  # a run stopped half-way generates again
         return organization
     start = time.perf_counter()
     with connection.cursor() as cursor:

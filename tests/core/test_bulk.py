@@ -56,3 +56,44 @@ def test_copy_insert_enforces_the_same_constraints(organization):
     copy_insert(MasterProduct, [_product(organization, "DUP-1")], MASTER_COPY_FIELDS)
     with pytest.raises(IntegrityError), transaction.atomic():
         copy_insert(MasterProduct, [_product(organization, "DUP-1")], MASTER_COPY_FIELDS)
+
+
+def test_odd_values_are_stored_as_bulk_create_stores_them(organization):
+    """JSON goes through orjson and plain values skip Django's preparation: the stored rows
+    must not tell."""
+    from django.db import connection
+
+    odd_json = {
+        "tiny": [1e-05, 1.5e-07, 0.00001234, -2.5e-9, 1e16, 1e-320],
+        "text": 'é 😀 \u2028 \x01 "quoted" \\ / tab\t',
+        1: "an int key",
+        "nested": [[{"deep": [None, True, False, 0, -0.0, 3.25]}]],
+    }
+    rows = []
+    for sku in ("COPY-ODD", "ORM-ODD"):
+        product = _product(organization, sku)
+        product.images = odd_json
+        product.variants = [{"huge": 2**70}]  # beyond orjson: json.dumps writes it
+        product.quality_issues = "a JSON string"
+        product.base_price = Decimal("123.456789")
+        product.cost_price = None
+        product.archived_at = timezone.now().replace(tzinfo=None)  # naive: Django's own way
+        rows.append(product)
+    with pytest.warns(RuntimeWarning):
+        copy_insert(MasterProduct, [rows[0]], MASTER_COPY_FIELDS)
+    with pytest.warns(RuntimeWarning):
+        MasterProduct.objects.bulk_create([rows[1]])
+    skipped = ("id", "sku", "sku_normalized", "created_at", "updated_at")  # bulk_create: now
+    columns = [f for f in MASTER_COPY_FIELDS if f not in skipped]
+    with connection.cursor() as cursor:
+        stored = []
+        for row in rows:
+            cursor.execute(
+                "SELECT "  # noqa: S608 - column names from the model
+                + ", ".join(f"{MasterProduct._meta.get_field(f).column}::text" for f in columns)
+                + " FROM master_products WHERE id = %s",
+                [row.pk],
+            )
+            stored.append(dict(zip(columns, cursor.fetchone(), strict=True)))
+    assert stored[0] == stored[1]
+    assert '"1": "an int key"' in stored[0]["images"]

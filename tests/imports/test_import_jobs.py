@@ -7,6 +7,7 @@ import requests
 from django.urls import reverse
 
 from imports.models import ImportJob, RawImportRecord
+from imports.pipeline.checkpoint import windows_paged
 from imports.pipeline.runner import ImportRunner
 from imports.sandbox.faults import FaultConfig
 from imports.services import (
@@ -109,8 +110,10 @@ def test_deep_catalogs_are_split_into_windows(make_sandbox, organization):
     runner._analyse = runner._process = lambda: None  # this test is about fetching
     job = runner.run()
     assert job.status == ImportJob.Status.SUCCEEDED, job.error_message
-    assert len(job.checkpoint["windows"]) >= 3
-    assert all(window[2] <= 4_000 for window in job.checkpoint["windows"])
+    paged = windows_paged(job.checkpoint)  # a window over the cap: replaced by smaller ones
+    assert len(paged) >= 3
+    assert all(window.total <= 4_000 for window in paged)
+    assert set(job.checkpoint["done"]) == set(range(len(job.checkpoint["windows"])))
     assert set(_stored(job)) == _expected_ids(sandbox, "shopee")
 
 
@@ -185,7 +188,7 @@ def test_interrupted_job_resumes_from_its_checkpoint_to_the_same_raw_store(
         runner.run()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.RUNNING  # the worker died: nobody finished it
-    assert job.stored_count == 400 and job.checkpoint["cursor"]
+    assert job.stored_count == 400 and job.checkpoint["cursors"]
     job.heartbeat_at -= timedelta(hours=1)  # long silent: the job is stale
     job.save()
     sandbox.counters.reset()

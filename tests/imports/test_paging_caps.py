@@ -9,6 +9,7 @@ import requests
 from django.db import connection as db_connection
 
 from imports.models import ImportJob
+from imports.pipeline.checkpoint import windows_paged
 from imports.services import import_job_resume, import_job_run, import_job_start
 from tests.sandbox_fixtures import connect_sandbox, sandbox_listing_ids, stored_listing_ids
 
@@ -53,7 +54,7 @@ def test_a_cap_below_the_page_size_still_lands_every_listing_once(
     stored = stored_listing_ids(job)
     assert len(stored) == len(set(stored)) == 300  # every listing, once
     assert set(stored) == sandbox_listing_ids(sandbox, platform)
-    assert all(window[2] <= 20 for window in job.checkpoint["windows"])
+    assert all(window.total <= 20 for window in windows_paged(job.checkpoint))
     splits = job.events.filter(message__contains="stopped paging after")
     assert splits.exists() and not splits.filter(message__contains="after 100 ").exists()
 

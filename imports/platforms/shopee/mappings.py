@@ -66,9 +66,8 @@ def _shopee_category(category_id: Any, context: dict[str, Any]) -> tuple[str, st
 
 def _shopee_images(image: Any, name: Any) -> list[dict[str, Any]]:
     urls = (image or {}).get("image_url_list") or []
-    return [
-        {"url": url, "alt": t.clean_text(name), "primary": i == 0} for i, url in enumerate(urls)
-    ]
+    alt = t.clean_text(name) if urls else ""
+    return [{"url": url, "alt": alt, "primary": i == 0} for i, url in enumerate(urls)]
 
 
 def _shopee_variants(models: Any) -> list[dict[str, Any]]:

@@ -80,10 +80,11 @@ def _tiktok_category(chains: Any) -> tuple[str, str]:
 
 def _tiktok_images(images: Any, title: Any) -> list[dict[str, Any]]:
     result = []
+    alt = t.clean_text(title)
     for position, image in enumerate(images or []):
         urls = image.get("urls") or []
         if urls:
-            result.append({"url": urls[0], "alt": t.clean_text(title), "primary": position == 0})
+            result.append({"url": urls[0], "alt": alt, "primary": position == 0})
     return result
 
 

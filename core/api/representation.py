@@ -1,0 +1,153 @@
+"""Long read-only lists without DRF's per-field machinery: the same fields, compiled once.
+
+A ModelSerializer builds its fields again for every request and, for every value, goes through
+`get_attribute` and `to_representation` even where that returns the value unchanged (a string
+column, an integer, JSON). For a page of 50 products with their listings that was most of the
+request. `compiled_representation` reads the serializer's fields once per process and keeps,
+per field, only the work that changes the value: the field's own `to_representation` for
+decimals, datetimes, ids and methods, nothing for plain strings, numbers and JSON. The output is
+the serializer's own, key for key (tests/catalog/api pin it against the serializer).
+
+Rows may be model instances or dicts of `.values()` (DRF reads a Mapping by key too).
+
+Only for fields that do not depend on the request: the compiled fields belong to a serializer
+built without context, shared by every request of the process.
+"""
+
+from __future__ import annotations
+
+import functools
+import operator
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models.manager import BaseManager
+from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import PKOnlyObject
+
+Representation = Callable[[Any], dict[str, Any]]
+
+# Fields whose to_representation gives a value of the model column back unchanged (str(text),
+# int(number), a bool, decoded JSON); exact types only: a subclass may change the value.
+UNCHANGED = frozenset(
+    {
+        serializers.CharField,
+        serializers.ChoiceField,
+        serializers.IntegerField,
+        serializers.BooleanField,
+        serializers.ReadOnlyField,
+    }
+)
+
+
+def _unchanged(field: serializers.Field) -> bool:
+    kind = type(field)
+    if kind in UNCHANGED:
+        return True
+    if kind is serializers.JSONField:
+        return not field.binary
+    if kind is serializers.ListField:
+        return _unchanged(field.child)
+    return False
+
+
+def _model_column(serializer: serializers.Serializer, field: serializers.Field) -> str | None:
+    """The attribute name when the field reads one plain (non-relation) column of the model."""
+    model = getattr(getattr(serializer, "Meta", None), "model", None)
+    if model is None or len(field.source_attrs) != 1:
+        return None
+    try:
+        column = model._meta.get_field(field.source_attrs[0])
+    except FieldDoesNotExist:
+        return None
+    if not column.concrete or column.is_relation:
+        return None
+    return column.attname
+
+
+def _converter(field: serializers.Field) -> Callable[[Any], Any] | None:
+    """What turns a value that is not None into the field's output (None: nothing)."""
+    if isinstance(field, serializers.ListSerializer):
+        represent = _compile(field.child)
+
+        def convert(items: Any) -> list[dict[str, Any]]:
+            iterable = items.all() if isinstance(items, BaseManager) else items
+            return [represent(item) for item in iterable]
+
+        return convert
+    return None if _unchanged(field) else field.to_representation
+
+
+def _reader(attnames: list[str]) -> Callable[[Any], tuple]:
+    """The columns of a model instance, or of a `.values()` row (read by key, as DRF does)."""
+    if not attnames:
+        return lambda instance: ()
+    by_attribute, by_key = operator.attrgetter(*attnames), operator.itemgetter(*attnames)
+    if len(attnames) == 1:  # the getters then return the value itself, not a tuple
+
+        def read_one(instance: Any) -> tuple:
+            return (by_key(instance) if isinstance(instance, dict) else by_attribute(instance),)
+
+        return read_one
+
+    def read(instance: Any) -> tuple:
+        return by_key(instance) if isinstance(instance, dict) else by_attribute(instance)
+
+    return read
+
+
+def _compile(serializer: serializers.Serializer) -> Representation:
+    """Serializer.to_representation, in three passes: the plain columns read at once (in C),
+    the values among them that need converting, then the fields DRF must read itself
+    (relations, methods, nested lists). The keys keep the serializer's order."""
+    fields = list(serializer._readable_fields)
+    names = [field.field_name for field in fields]
+    columns, attnames, converted, general = [], [], [], []
+    for field in fields:
+        convert = _converter(field)
+        attname = _model_column(serializer, field)
+        if attname is None:
+            general.append((field.field_name, field, convert))
+            continue
+        columns.append(field.field_name)
+        attnames.append(attname)
+        if convert is not None:
+            converted.append((field.field_name, convert))
+    read = _reader(attnames)
+
+    def represent(instance: Any) -> dict[str, Any]:
+        row = dict.fromkeys(names)
+        row.update(zip(columns, read(instance), strict=True))
+        for name, convert in converted:
+            value = row[name]
+            if value is not None:
+                row[name] = convert(value)
+        for name, field, convert in general:
+            try:
+                value = field.get_attribute(instance)
+            except SkipField:
+                del row[name]
+                continue
+            empty = value.pk if isinstance(value, PKOnlyObject) else value
+            if empty is not None:
+                row[name] = value if convert is None else convert(value)
+        return row
+
+    return represent
+
+
+@functools.cache
+def compiled_representation(serializer_class: type[serializers.Serializer]) -> Representation:
+    """instance -> the dict `serializer_class(instance).data` gives (nested lists included)."""
+    return _compile(serializer_class())
+
+
+class CompiledListSerializer(serializers.ListSerializer):
+    """A list of the child serializer's representations, compiled (see the module)."""
+
+    def to_representation(self, data: Any) -> list[dict[str, Any]]:
+        represent = compiled_representation(type(self.child))
+        iterable = data.all() if isinstance(data, BaseManager) else data
+        return [represent(item) for item in iterable]
