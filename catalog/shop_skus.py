@@ -76,6 +76,18 @@ class ShopSkus:
             self._counts[key] = counts
         return self._counts[key]
 
+    def forget_if_others_added(self) -> None:
+        """Read a shop's counts again when its size in the database is not what this run
+        knows: another task of the same import wrote listings meanwhile (call it under the
+        organization's build lock, so what is read then stays current)."""
+        for (platform, shop), size in list(self._sizes.items()):
+            params = {"org": self.organization_id, "platform": platform, "shop": shop}
+            with connection.cursor() as cursor:
+                cursor.execute(SHOP_SIZE_SQL, params)
+                if cursor.fetchone()[0] != size:
+                    self._counts.pop((platform, shop), None)
+                    self._sizes.pop((platform, shop), None)
+
     def size(self, platform: str, shop: str) -> int:
         self.counts(platform, shop)
         return self._sizes[(platform, shop)]

@@ -308,8 +308,9 @@ IMPORT_MEMORY_LIMIT_MB = env.int("IMPORT_MEMORY_LIMIT_MB", default=1024)
 IMPORT_PREFETCH_PAGES = env.int("IMPORT_PREFETCH_PAGES", default=2)
 # One import job fetched by this many django-q2 tasks at once, each taking the job's
 # update-time windows in turn (1: one task runs the whole job). Windows are then planned at
-# most IMPORT_WINDOW_LISTINGS listings large, so a shop has windows to share.
-IMPORT_WINDOW_TASKS = env.int("IMPORT_WINDOW_TASKS", default=2)
+# most IMPORT_WINDOW_LISTINGS listings large, so a shop has windows to share. Leave a worker
+# for the schedules (heartbeat, stale-import recovery): at most Q_WORKERS - 1 on one machine.
+IMPORT_WINDOW_TASKS = env.int("IMPORT_WINDOW_TASKS", default=1)
 IMPORT_WINDOW_LISTINGS = env.int("IMPORT_WINDOW_LISTINGS", default=2000)
 # Listings whose fetch failed for a passing reason are read again after each window, then up
 # to this many rounds at the end of the run, this long apart.

@@ -86,13 +86,17 @@ _HIT = """
 def rate_counter_hit(key: str, duration: int, now: float) -> RateWindow:
     """Count a hit of `key` in its `duration`-second window; where it stands afterwards."""
     start, elapsed = _window(now, duration)
-    own_transaction = not connection.in_atomic_block
+    params = {"key": key, "start": start, "duration": timedelta(seconds=duration)}
+    if connection.in_atomic_block:  # the caller's transaction decides how it commits
+        with connection.cursor() as cursor:
+            cursor.execute(_HIT, params)
+            hits, previous = cursor.fetchone()
+        return RateWindow(hits, previous, elapsed, duration)
     with transaction.atomic(), connection.cursor() as cursor:
-        if own_transaction:
-            # Every API request counts a hit: waiting for the disk on each commit doubled a
-            # busy server's latency, and a crash losing the last counts loses nothing real.
-            cursor.execute("SET LOCAL synchronous_commit = off")
-        cursor.execute(_HIT, {"key": key, "start": start, "duration": timedelta(seconds=duration)})
+        # Every API request counts a hit: waiting for the disk on each commit doubled a busy
+        # server's latency, and a crash losing the last counts loses nothing real.
+        cursor.execute("SET LOCAL synchronous_commit = off")
+        cursor.execute(_HIT, params)
         hits, previous = cursor.fetchone()
     return RateWindow(hits, previous, elapsed, duration)
 

@@ -73,7 +73,8 @@ def import_job_windows(job: ImportJob) -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 2 "
-                "AND objid = %s AND (classid::bigint >> 16) = %s AND granted",
+                "AND objid = %s AND (classid::bigint >> 16) = %s AND granted AND database = "
+                "(SELECT oid FROM pg_database WHERE datname = current_database())",
                 [job.pk, WINDOW_LOCK_NAMESPACE],
             )
             fetching = cursor.fetchone()[0]

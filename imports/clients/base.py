@@ -27,6 +27,7 @@ from imports.clients.errors import (
 from imports.clients.ratelimit import RateLimiter
 from imports.clients.redaction import RedactingFilter
 from imports.clients.retry import RetryPolicy
+from imports.clients.transport import HttpReply, PooledTransport
 
 logger = logging.getLogger("imports.clients")
 # urllib3 logs every request line, query string included, at DEBUG: mask tokens and signatures
@@ -112,7 +113,7 @@ def query_string(params: Any) -> str | bytes:
     return urlencode(encoded, doseq=True)
 
 
-def _retry_after(response: requests.Response) -> float | None:
+def _retry_after(response: HttpReply | requests.Response) -> float | None:
     value = response.headers.get("Retry-After")
     if not value:
         return None
@@ -151,6 +152,7 @@ class MarketplaceClient:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.session.headers["User-Agent"] = "SyncStore/1.0"
+        self.transport = PooledTransport(self.session)
 
     def use_environment_proxies(self, url: str) -> None:
         """Read proxy settings (HTTPS_PROXY, NO_PROXY) once, not on every call.
@@ -162,7 +164,7 @@ class MarketplaceClient:
         self.session.trust_env = False
 
     # --- subclasses say what an answer means ------------------------------------------------
-    def check(self, payload: dict[str, Any], response: requests.Response) -> None:
+    def check(self, payload: dict[str, Any], response: HttpReply) -> None:
         raise NotImplementedError
 
     # --- the call loop ----------------------------------------------------------------------
@@ -250,16 +252,15 @@ class MarketplaceClient:
 
     def _exchange(self, call: ApiCall, endpoint: str, started: float) -> dict[str, Any]:
         try:
-            response = self.session.request(
+            response = self.transport.send(
                 call.method,
                 call.url,
-                params=query_string(call.params),
-                data=call.data,
-                headers=call.headers,
-                timeout=self.timeout,
-                allow_redirects=False,
+                query_string(call.params),
+                call.data,
+                call.headers,
+                self.timeout,
             )
-            body = response.content  # read inside the try: a cut body fails here
+            body = response.content  # read inside send: a cut body fails there, in this try
         except requests.ConnectTimeout as exc:
             raise self._transport_error(
                 endpoint, "could not connect", exc, sent=False, reason=CONNECT_TIMEOUT
@@ -323,7 +324,7 @@ class MarketplaceClient:
         )
 
     def status_error(
-        self, response: requests.Response, message: str, code: str, request_id: str
+        self, response: HttpReply, message: str, code: str, request_id: str
     ) -> MarketplaceError | None:
         """The classification HTTP 429 and 5xx get whatever the body says."""
         if response.status_code == 429:

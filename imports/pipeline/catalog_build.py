@@ -50,6 +50,11 @@ class CatalogBuild:
         self._contexts: dict[int, dict] = {}
         self._shops: dict[int, str] = {}
 
+    def shop_counts_refresh(self) -> None:
+        """Another task of the job may have written listings of the shop since this one read
+        its SKU counts (several tasks share a job's windows)."""
+        self.session.shop_skus.forget_if_others_added()
+
     # The run's totals live on the catalog session (a database recovery carries them over).
     @property
     def report(self) -> PopulateReport:

@@ -58,7 +58,7 @@ class DatabaseRecovery:
     job: ImportJob
     session: CatalogBuild | None
     clock: Any
-    held_lock: LockKey | None = None  # the advisory lock this run holds, to take again
+    held_locks: list[LockKey]  # the advisory locks this run holds, to take again
     report_before_page: PopulateReport | None
     database_recoveries: int = 0  # in a row; a committed page starts the count again
 
@@ -82,7 +82,7 @@ class DatabaseRecovery:
         if not connection.is_usable():
             connection.close()  # the next query opens a new connection
             # The lock went with the old connection; someone may have the job by now.
-            if self.held_lock is not None and not lock_try(self.held_lock):
+            if not all(lock_try(key) for key in self.held_locks):
                 raise JobLockLost from error
         self.job.refresh_from_db()
         if self.session is not None:

@@ -1,5 +1,6 @@
 """How a job ends: finished (succeeded, partly failed, cancelled) or failed, written onto the
-job as stored (several tasks of one job add to it), with the connection's last error."""
+job as stored (several tasks of one job add to it), with the connection's last error; and which
+of the job's tasks finishes it (the one that finds every window done)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ from imports.connections import REAUTHORIZE_SENTENCE
 from imports.local_time import local_datetime_text
 from imports.models import ChannelConnection, ImportJob, ImportJobEvent
 from imports.pipeline.calls import CallCounter
-from imports.pipeline.joblog import job_log
+from imports.pipeline.catalog_build import CatalogBuild
+from imports.pipeline.checkpoint import pending_windows
+from imports.pipeline.joblog import catalog_summary_log, job_log, run_summary
+from imports.pipeline.lock import LockKey, job_lock, job_lock_key
 from imports.pipeline.timing import StageClock
 
 
@@ -27,13 +31,19 @@ class JobEndings:
     calls: CallCounter
     clock: StageClock
     progress: Callable[[ImportJob], None]
+    session: CatalogBuild | None
+    held_locks: list[LockKey]
     _locked_job: Callable[[], ImportJob]
+    _recovering: Callable[[Callable[[], None]], None]
+    _retry_final_rounds: Callable[[], None]
 
     def _finish(
         self, status: str, sentences: list[str], params: dict[str, int] | None = None
     ) -> None:
         with transaction.atomic():
             job = self._locked_job()
+            if job.status != ImportJob.Status.RUNNING:
+                return  # another task of the job ended it first
             job.status = status
             job.finished_at = timezone.now()
             job.api_calls += self.calls.take()
@@ -109,3 +119,35 @@ class JobEndings:
             update["last_error"] = f"{REAUTHORIZE_SENTENCE} ({message})"[:2000]
         ChannelConnection.objects.filter(pk=job.connection_id).update(**update)
         self.progress(job)
+
+    def _finish_if_last(self) -> None:
+        """When every window is done: the retry list's final rounds, the summaries, the end.
+        Windows still fetched by another task: that task finishes the job."""
+        job = self.job
+        with job_lock(job.pk) as acquired:
+            if not acquired:
+                self._lane_summary()
+                return
+            job.refresh_from_db()
+            if job.status != ImportJob.Status.RUNNING or pending_windows(job.checkpoint):
+                self._lane_summary()
+                return
+            self.held_locks.append(job_lock_key(job.pk))
+            try:
+                self._recovering(self._retry_final_rounds)
+                self._lane_summary()
+                job.stage = ImportJob.Stage.DONE
+                job.save(update_fields=["stage", "updated_at"])
+                status = (
+                    ImportJob.Status.PARTIALLY_FAILED
+                    if job.failed_count or job.retry_ids
+                    else ImportJob.Status.SUCCEEDED
+                )
+                self._finish(status, *run_summary(job))
+            finally:
+                self.held_locks.remove(job_lock_key(job.pk))
+
+    def _lane_summary(self) -> None:
+        """What building the catalog did in this task's pages."""
+        if self.session is not None and self.session.report.processed:
+            catalog_summary_log(self.job, self.session.report, self.session.enricher.totals)

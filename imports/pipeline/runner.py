@@ -62,14 +62,19 @@ from imports.pipeline.fetch import (
     window_split,
 )
 from imports.pipeline.joblog import (
-    catalog_summary_log,
     fetch_failures_log,
     job_log,
     record_errors_log,
     run_started_log,
-    run_summary,
 )
-from imports.pipeline.lock import job_lock, job_lock_key, lock_release, lock_try, window_lock_key
+from imports.pipeline.lock import (
+    LockKey,
+    job_lock,
+    job_lock_key,
+    lock_release,
+    lock_try,
+    window_lock_key,
+)
 from imports.pipeline.memory import MemoryLimitExceeded, memory_check
 from imports.pipeline.prefetch import prefetched
 from imports.pipeline.raw_store import raw_records_prepare
@@ -141,6 +146,7 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
         self.fetcher = fetcher or fetcher_for(job.connection, self.calls)
         self.lanes = max(1, lanes)
         self.queue_lanes = queue_lanes
+        self.held_locks: list[LockKey] = []
 
     # --- the run ----------------------------------------------------------------------------
     def run(self) -> ImportJob:
@@ -194,9 +200,17 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
             job.refresh_from_db()
             if job.is_finished:
                 return
+            if job.status == ImportJob.Status.RUNNING and job.heartbeat_at >= stale_before():
+                logger.info("import job %s is already running elsewhere", job.pk)
+                return  # a task delivered twice: the live run carries on
             self._start()
             with self.clock.stage("plan"):
                 self._plan()
+            if self.lanes == 1:  # one task: the job's lock for the whole run, as always
+                self.held_locks.append(job_lock_key(job.pk))
+                self._fetch_windows()
+                self._finish_if_last()
+                return
         others = min(self.lanes, len(pending_windows(job.checkpoint))) - 1
         if others > 0 and self.queue_lanes is not None:
             self.queue_lanes(others)
@@ -285,7 +299,7 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
                 self._recovering(lambda: self._stream_window(index))
             finally:
                 lock_release(window_lock_key(job.pk, index))
-                self.held_lock = None
+                self.held_locks.remove(window_lock_key(job.pk, index))
             if self.lanes == 1:
                 self._recovering(self._retry_round)
 
@@ -308,13 +322,15 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
                 continue
             job.refresh_from_db(fields=["checkpoint"])  # another task may have just ended it
             if index in pending_windows(job.checkpoint):
-                self.held_lock = key
+                self.held_locks.append(key)
                 return index
             lock_release(key)
         return None
 
     def _stream_window(self, index: int) -> None:
         job = self.job
+        if index not in pending_windows(job.checkpoint):
+            return  # ended by another task while this one lost its connection (and lock)
         window = window_at(job.checkpoint, index)
         pages = prefetched(
             self._timed(self.fetcher.pages(window, window_cursor(job.checkpoint, index))),
@@ -374,7 +390,9 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
     def _locked_job(self) -> ImportJob:
         """The job as stored, locked until the transaction ends: every task of the job adds
         its page's counts to what the others committed."""
-        self.job.refresh_from_db(from_queryset=ImportJob.objects.select_for_update())
+        # FOR NO KEY UPDATE: the tasks' pages take turns, yet event rows (a foreign key to
+        # the job) can still be written meanwhile.
+        self.job.refresh_from_db(from_queryset=ImportJob.objects.select_for_update(no_key=True))
         return self.job
 
     def _commit_page(
@@ -399,12 +417,15 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
                 # One page of an organization at a time, raw rows included: two tasks
                 # storing the same listing would otherwise wait on each other's rows.
                 organization_build_lock(job.organization_id)
+                if self.lanes > 1:
+                    self.session.shop_counts_refresh()
                 with self.clock.stage("store"):
                     raws, stored = raw_records_prepare(job=job, records=page.records)
                 report = self.session.process(raws, incoming=True)
                 self.errors_logged += record_errors_log(job, report.errors, self.errors_logged)
             fetch_failures_log(job, for_good, passing, retrying=retried is not None)
             job = self._locked_job()
+            self._stop_if_ended(job)  # by another task meanwhile: this page is undone
             if window is not None:
                 job.checkpoint = checkpoint_page(job.checkpoint, window, page.next_cursor)
             retry_ids = job.retry_ids
@@ -438,48 +459,20 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
         self.progress(job)
 
     def _stop_if_requested(self) -> None:
-        state = ImportJob.objects.filter(pk=self.job.pk).values("cancel_requested", "status")
-        row = state.first()
-        if row is None or row["cancel_requested"]:
-            raise JobCancelled
-        if row["status"] != ImportJob.Status.RUNNING:
+        self._stop_if_ended(
+            ImportJob.objects.only("status", "cancel_requested").get(pk=self.job.pk)
+        )
+
+    @staticmethod
+    def _stop_if_ended(job: ImportJob) -> None:
+        """Stop when another task ended the job (cancelled, failed, finished), or on cancel."""
+        if job.status != ImportJob.Status.RUNNING:
             raise JobStopped
+        if job.cancel_requested:
+            raise JobCancelled
 
     def _cancel_requested(self) -> bool:
         return ImportJob.objects.filter(pk=self.job.pk, cancel_requested=True).exists()
-
-    # --- the last task finishes the job -----------------------------------------------------
-    def _finish_if_last(self) -> None:
-        """When every window is done: the retry list's final rounds, the summaries, the end.
-        Windows still fetched by another task: that task finishes the job."""
-        job = self.job
-        with job_lock(job.pk) as acquired:
-            if not acquired:
-                self._lane_summary()
-                return
-            job.refresh_from_db()
-            if job.status != ImportJob.Status.RUNNING or pending_windows(job.checkpoint):
-                self._lane_summary()
-                return
-            self.held_lock = job_lock_key(job.pk)
-            try:
-                self._recovering(self._retry_final_rounds)
-                self._lane_summary()
-                job.stage = ImportJob.Stage.DONE
-                job.save(update_fields=["stage", "updated_at"])
-                status = (
-                    ImportJob.Status.PARTIALLY_FAILED
-                    if job.failed_count or job.retry_ids
-                    else ImportJob.Status.SUCCEEDED
-                )
-                self._finish(status, *run_summary(job))
-            finally:
-                self.held_lock = None
-
-    def _lane_summary(self) -> None:
-        """What building the catalog did in this task's pages."""
-        if self.session is not None and self.session.report.processed:
-            catalog_summary_log(self.job, self.session.report, self.session.enricher.totals)
 
 
 def stale_before() -> Any:

@@ -16,9 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-import requests
-
-from imports.clients.base import ApiCall, MarketplaceClient, TokenGrant
+from imports.clients.base import ApiCall, HttpReply, MarketplaceClient, TokenGrant
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.platforms.shopee.rules import (
     CREDENTIAL_ERRORS,
@@ -57,7 +55,7 @@ class ShopeeClient(MarketplaceClient):
         self.shop_id = int(shop_id) if shop_id not in (None, "") else None
 
     # --- classification ---------------------------------------------------------------------
-    def check(self, payload: dict[str, Any], response: requests.Response) -> None:
+    def check(self, payload: dict[str, Any], response: HttpReply) -> None:
         raw_error = str(payload.get("error") or "")
         message = str(payload.get("message") or "")
         request_id = str(payload.get("request_id") or "")

@@ -17,9 +17,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-import requests
-
-from imports.clients.base import ApiCall, MarketplaceClient, TokenGrant
+from imports.clients.base import ApiCall, HttpReply, MarketplaceClient, TokenGrant
 from imports.clients.errors import ErrorType, MarketplaceError
 from imports.platforms.tiktokshop.rules import (
     BAD_SIGNATURE,
@@ -66,7 +64,7 @@ class TikTokShopClient(MarketplaceClient):
         self.shop_cipher = shop_cipher
 
     # --- classification ---------------------------------------------------------------------
-    def check(self, payload: dict[str, Any], response: requests.Response) -> None:
+    def check(self, payload: dict[str, Any], response: HttpReply) -> None:
         code = payload.get("code")
         message = str(payload.get("message") or "")
         request_id = str(payload.get("request_id") or "")
