@@ -12,6 +12,8 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Prefetch
+
 from catalog.candidates import products_with_variant_skus
 from catalog.listing_contract import Issue, ListingRecord
 from catalog.listings import listing_repoint, master_values
@@ -23,6 +25,20 @@ from core.platforms import Platform
 
 Review = PlatformMapping.ReviewStatus
 Reason = PlatformMapping.ReviewReason
+# What matching reads of a candidate product's listings: not their JSON columns, whose
+# decoding was most of reading them.
+MATCHING_MAPPING_FIELDS = (
+    "id",
+    "master_product_id",
+    "platform",
+    "platform_product_id",
+    "match_method",
+    "review_status",
+)
+
+
+def _candidate_mappings() -> Prefetch:
+    return Prefetch("mappings", PlatformMapping.objects.only(*MATCHING_MAPPING_FIELDS))
 
 
 def rival_confidence(rival: MasterProduct, record: dict[str, Any]) -> Decimal:
@@ -93,7 +109,7 @@ class NewListingMatching:
         # Two queries, not one with OR: each then uses its own index (btree, GIN).
         products = MasterProduct.objects.filter(organization_id=self.organization_id)
         candidates = list(
-            products.filter(sku_normalized__in=wanted).prefetch_related("mappings")
+            products.filter(sku_normalized__in=wanted).prefetch_related(_candidate_mappings())
             if wanted
             else []
         )
@@ -105,7 +121,9 @@ class NewListingMatching:
         )
         if by_variant_ids - found:
             candidates += list(
-                products.filter(pk__in=by_variant_ids - found).prefetch_related("mappings")
+                products.filter(pk__in=by_variant_ids - found).prefetch_related(
+                    _candidate_mappings()
+                )
             )
         by_sku = {master.sku_normalized: master for master in candidates}
         by_variant = {sku: master for master in candidates for sku in master.variant_skus}
@@ -140,8 +158,9 @@ class NewListingMatching:
                     and taken_by.match_method == PlatformMapping.MatchMethod.SIMILARITY
                     and taken_by.review_status in (Review.NEEDS_REVIEW, Review.AUTO)
                 ):
-                    # A same-SKU listing beats a title match nobody confirmed.
-                    self.displaced.append(taken_by)
+                    # A same-SKU listing beats a title match nobody confirmed. Read whole:
+                    # splitting it off writes the listing (only matching's fields are loaded).
+                    self.displaced.append(PlatformMapping.objects.get(pk=taken_by.pk))
                 else:
                     duplicate_of = taken_by.platform_product_id if taken_by else "another listing"
             if master is not None and not duplicate_of:
