@@ -116,7 +116,9 @@ class NewListingMatching:
         found = {master.pk for master in candidates}
         by_variant_ids = set(
             products_with_variant_skus(
-                organization_id=self.organization_id, skus=sorted(wanted_variants)
+                organization_id=self.organization_id,
+                skus=sorted(wanted_variants),
+                organization_size=self.session.organization_size,
             )
         )
         if by_variant_ids - found:
@@ -227,12 +229,8 @@ class NewListingMatching:
             )
 
     def _title_decisions(self, platform: str, shop: str, records: list[ListingRecord]) -> dict:
-        if (
-            not MasterProduct.objects.filter(organization_id=self.organization_id)
-            .exclude(mappings__platform=platform)
-            .exists()
-        ):
-            return {}  # every product is already listed here: nothing to match
+        if not self.session.unlisted.exist(platform, shop, batch_started_at=self.now):
+            return {}  # the shop already lists every product: nothing to match
         frequency, documents = self.session.term_statistics()
         return title_decisions(
             organization_id=self.organization_id,
@@ -250,6 +248,7 @@ class NewListingMatching:
             frequency=frequency,
             documents=documents,
             keys=self.session.title_keys,
+            organization_size=self.session.organization_size,
         )
 
     # --- the writes each decision makes (in memory; `write` stores them) --------------------

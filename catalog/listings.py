@@ -13,7 +13,7 @@ from catalog.listing_contract import ListingRecord
 from catalog.matching import SkuRule, generated_sku, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.selectors import sku_rules_for
-from catalog.services import product_normalize_skus, product_quality_assess
+from catalog.services import product_left_behind, product_normalize_skus, product_quality_assess
 from catalog.signals import listing_moved
 
 LISTING_TO_MASTER_STATUS = {"active": "active", "deleted": "archived"}
@@ -149,6 +149,7 @@ def listing_repoint(
     is_source: bool = False,
 ) -> None:
     """Put a listing on `master`, saying how it got there; its raw records follow."""
+    left = mapping.master_product_id
     mapping.master_product = master
     mapping.match_method = method
     mapping.match_confidence = confidence
@@ -158,6 +159,8 @@ def listing_repoint(
     mapping.is_source = is_source
     mapping.variant_links = []
     mapping.save(update_fields=list(REPOINT_FIELDS))
+    if left != master.pk:
+        product_left_behind(left)
     listing_moved.send(
         sender=PlatformMapping,
         organization_id=mapping.organization_id,

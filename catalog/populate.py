@@ -41,6 +41,7 @@ from catalog.selectors import sku_rules_for
 from catalog.services import product_quality_assess, quality_refresh
 from catalog.shop_skus import ShopSkus
 from catalog.title_matching import TitleKeys
+from catalog.unlisted import UnlistedProducts
 from core.bulk import bulk_update_rows, copy_insert
 
 MAPPING_FIELDS = (
@@ -90,8 +91,17 @@ class CatalogSession:
         self.report = PopulateReport()
         self.shop_skus = ShopSkus(organization_id, self.rules)
         self.title_keys = TitleKeys()
+        self.unlisted = UnlistedProducts(organization_id)
         self._analyzed_rows: int | None = None  # table size at the last ANALYZE
         self._inserted = 0  # rows this session added since then
+        self._new_products = 0  # of which products
+
+    @property
+    def organization_size(self) -> int | None:
+        """About how many products the organization has (None before the first batch)."""
+        if self._analyzed_rows is None:
+            return None
+        return self._analyzed_rows + self._new_products
 
     def term_statistics(self):
         """Document frequency of title words in the organization's catalog, and its size."""
@@ -109,6 +119,7 @@ class CatalogSession:
         self.report.add(builder.report)
         if not self.dry_run:
             self._inserted += len(builder.new_masters) + len(builder.new_mappings)
+            self._new_products += len(builder.new_masters)
         return UpsertResult([listing.outcome for listing in listings], builder.report)
 
     def _lock_organization(self) -> None:
@@ -141,7 +152,7 @@ class CatalogSession:
                 [self.organization_id],
             )
             self._analyzed_rows = cursor.fetchone()[0]
-        self._inserted = 0
+        self._inserted = self._new_products = 0
 
 
 class BatchBuilder(NewListingMatching):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -212,6 +213,12 @@ def mapping_split_off(*, mapping: PlatformMapping) -> MasterProduct:
     return mapping_reject(mapping=mapping)
 
 
+def product_left_behind(product_id: uuid.UUID) -> None:
+    """A listing moved off the product: its time moves too (the API's nested listings
+    changed, and title matching asks only about products written since it last asked)."""
+    MasterProduct.objects.filter(pk=product_id).update(updated_at=timezone.now())
+
+
 @transaction.atomic
 def mapping_relink(*, mapping: PlatformMapping, master_product: MasterProduct) -> PlatformMapping:
     """Link the listing to another master product of the same organization, by hand."""
@@ -238,6 +245,8 @@ def mapping_relink(*, mapping: PlatformMapping, master_product: MasterProduct) -
             "updated_at",
         ]
     )
+    if old_master.pk != master_product.pk:
+        product_left_behind(old_master.pk)
     if old_master.pk != master_product.pk and not old_master.mappings.exists():
         # The product existed only for this listing: archive it rather than delete history.
         products_set_status(

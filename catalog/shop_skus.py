@@ -4,6 +4,12 @@ A seller whose every Tokopedia listing says SKU `1` has no SKUs at all, as far a
 goes. Counts start from the shop's listings already in the catalog and grow with each batch
 of an import, before the batch is matched, so the first page of a placeholder-SKU shop is
 already recognised.
+
+Memory stays bounded by the shop's repeated SKUs, not its size: past `SKUS_KEPT` distinct
+SKUs, those seen on one listing only are forgotten (the repeated ones are what placeholders
+are made of). A code repeated on listings more than about 16,000 listings apart in one
+import may then go unrecognised, as the codes on one listing of the catalog already are when
+counts start.
 """
 
 from __future__ import annotations
@@ -50,6 +56,9 @@ SHOP_SIZE_SQL = """
 """
 
 
+SKUS_KEPT = 65_536  # about 7 MB of counts a shop
+
+
 class ShopSkus:
     """Per (platform, shop): listings per normalized SKU, and the shop's size."""
 
@@ -58,6 +67,7 @@ class ShopSkus:
         self.rules = rules
         self._counts: dict[tuple[str, str], Counter] = {}
         self._sizes: dict[tuple[str, str], int] = {}
+        self._prune_at: dict[tuple[str, str], int] = {}
         # Placeholders met in this run: (platform, shop, normalized) -> the verdict
         self.placeholders: dict[tuple[str, str, str], SkuVerdict] = {}
 
@@ -100,6 +110,11 @@ class ShopSkus:
             counts.update({sku for sku in skus if sku})
             added += 1
         self._sizes[(platform, shop)] += added
+        if len(counts) > self._prune_at.get((platform, shop), SKUS_KEPT):
+            for sku in [sku for sku, listings in counts.items() if listings == 1]:
+                del counts[sku]
+            # Repeated SKUs alone past the limit: the next prune waits until they double.
+            self._prune_at[(platform, shop)] = max(SKUS_KEPT, 2 * len(counts))
 
     def verdict(
         self, platform: str, shop: str, sku: str | None, normalized: str, platform_product_id: str

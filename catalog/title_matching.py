@@ -98,6 +98,7 @@ def title_decisions(
     documents: int,
     keys: TitleKeys,
     exclude: set[Any] | None = None,
+    organization_size: int | None = None,
 ) -> dict[int, TitleDecision]:
     """For each listing (by position) with a candidate worth a look, the decision."""
     listing_keys = [title_key(listing.name) for listing in listings]
@@ -110,6 +111,7 @@ def title_decisions(
         blocking_names=[" ".join(listing_keys[i].blocking_words) for i in usable],
         prices=[listings[i].price or Decimal("0") for i in usable],
         frequency=frequency,
+        organization_size=organization_size,
     )
     excluded = exclude or set()
     scored: dict[int, list[Candidate]] = {}

@@ -122,6 +122,31 @@ class CoverageCounter:
                 if example not in examples:
                     examples.append(example)
 
+    def merge(self, other: CoverageCounter) -> None:
+        """Add another counter's payloads, as if `add` had seen them after this one's."""
+        self.records += other.records
+        for path, theirs in other.fields.items():
+            entry = self.fields.get(path)
+            if entry is None:
+                self.fields[path] = {
+                    "present": theirs["present"],
+                    "empty": theirs["empty"],
+                    "types": dict(theirs["types"]),
+                    "examples": list(theirs["examples"]),
+                }
+                continue
+            entry["present"] += theirs["present"]
+            entry["empty"] += theirs["empty"]
+            types = entry["types"]
+            for kind, count in theirs["types"].items():
+                types[kind] = types.get(kind, 0) + count
+            examples = entry["examples"]
+            for example in theirs["examples"]:
+                if len(examples) >= MAX_EXAMPLES:
+                    break
+                if example not in examples:
+                    examples.append(example)
+
     def report(self) -> dict[str, Any]:
         fields = {
             path: {

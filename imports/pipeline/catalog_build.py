@@ -17,7 +17,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from catalog.listing_contract import IncomingListing, ListingOutcome
+from catalog.listing_contract import IncomingListing, ListingOutcome, ListingRecord
 from catalog.listings import PopulateReport
 from catalog.populate import CatalogSession
 from core.bulk import bulk_update_rows, copy_insert
@@ -92,11 +92,16 @@ class CatalogBuild:
             self._shops[job_id] = ((shop[0] or shop[1] or "") if shop else "")[:64]
         return self._shops[job_id]
 
-    def listing_for(self, raw: RawImportRecord) -> IncomingListing:
-        return IncomingListing(
-            record=transform_record(
+    def listing_for(
+        self, raw: RawImportRecord, record: ListingRecord | None = None
+    ) -> IncomingListing:
+        """`record`: the payload already read (on the fetching thread)."""
+        if record is None:
+            record = transform_record(
                 raw.platform, raw.raw_data, self.context_for(raw.import_job_id)
-            ),
+            )
+        return IncomingListing(
+            record=record,
             platform_product_id=raw.platform_product_id,
             shop=self.shop_for(raw.import_job_id),
             content_hash=raw.content_hash,
@@ -104,14 +109,21 @@ class CatalogBuild:
             import_job_id=raw.import_job_id,
         )
 
-    def process(self, raws: list[RawImportRecord], incoming: bool = False) -> PopulateReport:
+    def process(
+        self,
+        raws: list[RawImportRecord],
+        incoming: bool = False,
+        records: dict[str, ListingRecord] | None = None,
+    ) -> PopulateReport:
         """Build and write one batch (in the caller's transaction).
 
         `incoming` raws were just fetched: those without an id are inserted already processed,
-        the others (seen earlier in the same job) get their new payload.
+        the others (seen earlier in the same job) get their new payload. `records`: their
+        payloads already read, by platform product id.
         """
+        records = records or {}
         with self.session.stage("transform"):
-            listings = [self.listing_for(raw) for raw in raws]
+            listings = [self.listing_for(raw, records.get(raw.platform_product_id)) for raw in raws]
         result = self.session.process(listings)
         if not self.session.dry_run:
             with self.session.stage("write"):

@@ -62,6 +62,7 @@ class Page:
     failures: list[FetchFailure] = field(default_factory=list)
     next_cursor: Any = None  # None: the window is done
     listed: int = 0
+    prepared: Any = None  # a `prepare.PreparedPage`, worked out on the fetching thread
 
 
 class Fetcher:

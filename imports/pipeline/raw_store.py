@@ -55,13 +55,18 @@ def content_hash(payload: Any) -> str:
 
 
 def raw_records_prepare(
-    *, job: ImportJob, records: list[tuple[str, dict[str, Any]]]
+    *,
+    job: ImportJob,
+    records: list[tuple[str, dict[str, Any]]],
+    hashes: dict[str, str] | None = None,
 ) -> tuple[list[RawImportRecord], int]:
     """A fetched page as raw rows to write with the catalog rows built from them.
 
     Listings this job stored before (a resumed or split window) keep their row and id, so a
     repeated page replaces, never duplicates. Returns the rows and how many are new.
+    `hashes`: the payloads' content hashes when already worked out (by platform product id).
     """
+    hashes = hashes or {}
     unique = dict(records)  # a listing seen twice in one page keeps its last payload
     stored = dict(
         RawImportRecord.objects.filter(
@@ -77,7 +82,7 @@ def raw_records_prepare(
             platform=job.platform,
             platform_product_id=product_id,
             raw_data=payload,
-            content_hash=content_hash(payload),
+            content_hash=hashes.get(product_id) or content_hash(payload),
             imported_at=now,
         )
         for product_id, payload in unique.items()

@@ -77,6 +77,7 @@ from imports.pipeline.lock import (
 )
 from imports.pipeline.memory import MemoryLimitExceeded, memory_check
 from imports.pipeline.prefetch import prefetched
+from imports.pipeline.prepare import pages_prepared
 from imports.pipeline.raw_store import raw_records_prepare
 from imports.pipeline.retries import (
     ListingRetries,
@@ -333,7 +334,13 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
             return  # ended by another task while this one lost its connection (and lock)
         window = window_at(job.checkpoint, index)
         pages = prefetched(
-            self._timed(self.fetcher.pages(window, window_cursor(job.checkpoint, index))),
+            pages_prepared(
+                self._timed(self.fetcher.pages(window, window_cursor(job.checkpoint, index))),
+                platform=job.platform,
+                # Read here: the fetching thread has no database connection of its own.
+                context=self.session.context_for(job.pk) if self.session is not None else None,
+                clock=self.clock,
+            ),
             ahead=settings.IMPORT_PREFETCH_PAGES,
         )
         try:
@@ -420,8 +427,14 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
                 if self.lanes > 1:
                     self.session.shop_counts_refresh()
                 with self.clock.stage("store"):
-                    raws, stored = raw_records_prepare(job=job, records=page.records)
-                report = self.session.process(raws, incoming=True)
+                    raws, stored = raw_records_prepare(
+                        job=job,
+                        records=page.records,
+                        hashes=page.prepared.content_hashes if page.prepared else None,
+                    )
+                report = self.session.process(
+                    raws, incoming=True, records=page.prepared.records if page.prepared else None
+                )
                 self.errors_logged += record_errors_log(job, report.errors, self.errors_logged)
             fetch_failures_log(job, for_good, passing, retrying=retried is not None)
             job = self._locked_job()
@@ -443,8 +456,11 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
                 setattr(job, f"{name}_count", getattr(job, f"{name}_count") + getattr(report, name))
             with self.clock.stage("analyse"):
                 coverage = CoverageCounter.from_report(job.field_coverage)
-                for _product_id, payload in page.records:
-                    coverage.add(payload)
+                if page.prepared is not None:
+                    coverage.merge(page.prepared.coverage)
+                else:
+                    for _product_id, payload in page.records:
+                        coverage.add(payload)
                 job.field_coverage = coverage.report()
             job.placeholder_skus = placeholder_skus_merge(
                 job.placeholder_skus, report.placeholder_skus

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import cProfile
 import pstats
+import re
 import time
 from collections import defaultdict
 from typing import Any
@@ -16,12 +17,17 @@ from django.conf import settings
 
 from tests.benchmarks.importing import import_catalog
 
+STDLIB = re.compile(r"/lib/python3\.\d+/")
+
 
 def _module(filename: str) -> str:
-    for marker in ("/site-packages/", "/lib/python3"):
-        if marker in filename:
-            tail = filename.split(marker, 1)[1]
-            return tail.split("/", 1)[0].removesuffix(".py")
+    if filename == "~":  # what cProfile files C functions under (dict.get, isinstance, ...)
+        return "built-in functions"
+    if "/site-packages/" in filename:
+        return filename.split("/site-packages/", 1)[1].split("/", 1)[0].removesuffix(".py")
+    if STDLIB.search(filename):
+        tail = STDLIB.split(filename, 1)[1]
+        return "stdlib " + tail.split("/", 1)[0].removesuffix(".py")
     for app in ("catalog/", "imports/", "pricing/", "seo/", "core/", "config/"):
         if app in filename:
             return app + filename.split(app, 1)[1]

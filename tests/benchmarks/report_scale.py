@@ -91,9 +91,10 @@ def profile_rows(results: dict[str, Any]) -> tuple[list[str], list[tuple[str, bo
     if not profile:
         return [], []
     lines = [
-        f"Where the importer's time goes (cProfile, {profile['listings']:,} listings, one "
-        "thread, wall clock: `psycopg wait` and socket reads are PostgreSQL and the "
-        "marketplaces answering):",
+        f"Where the importer's CPU goes (cProfile on one thread, {profile['listings']:,} "
+        "listings; CPU time, so waiting for PostgreSQL or the marketplaces is not counted; "
+        "the profiler's own overhead inflates many small calls, so read the shares, not the "
+        "totals):",
         "",
         "| module | ms per listing |",
         "|---|---:|",

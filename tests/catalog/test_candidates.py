@@ -5,9 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from catalog.candidates import blocking_query, similar_products
+from catalog.candidates import (
+    LARGE_ORGANIZATION,
+    blocking_query,
+    products_with_variant_skus,
+    similar_products,
+)
 from catalog.listing_seo import keyword_statistics
-from tests.factories import MasterProductFactory, PlatformMappingFactory
+from tests.factories import MasterProductFactory, OrganizationFactory, PlatformMappingFactory
 
 
 def test_blocking_uses_the_rarest_words_the_catalog_knows():
@@ -24,8 +29,19 @@ def test_blocking_uses_the_rarest_words_the_catalog_knows():
     assert blocking_query("Sepatu Zzyzx", frequency) == ""
 
 
+# A large organization checks the organization of what the index finds (LARGE_ORGANIZATION),
+# a small one asks the index for its own products: the same products either way.
+SIZES = pytest.mark.parametrize("organization_size", [None, 10, LARGE_ORGANIZATION])
+
+
 @pytest.mark.django_db
-def test_the_reworded_listing_finds_its_product_among_many_alike(organization):
+@SIZES
+def test_the_reworded_listing_finds_its_product_among_many_alike(organization, organization_size):
+    MasterProductFactory(  # the same product in another organization is not a candidate
+        organization=OrganizationFactory(),
+        name="Kaos Polos Cotton Combed Pria Navy Oversize Atasan",
+        base_price=Decimal("98000"),
+    )
     for number in range(60):  # a catalog of look-alikes sharing the common words
         MasterProductFactory(
             organization=organization,
@@ -50,6 +66,7 @@ def test_the_reworded_listing_finds_its_product_among_many_alike(organization):
         names=["Kaos Polos Cotton Combed Pria Navy Oversize Atasan", "Sepatu Lari"],
         prices=[Decimal("98000"), Decimal("250000")],
         frequency=frequency,
+        organization_size=organization_size,
     )
     best = found[0][0]
     assert best[0] == target  # the product already on TikTok is not offered again
@@ -73,3 +90,17 @@ def test_a_product_priced_outside_the_band_is_not_a_candidate(organization):
         frequency=frequency,
     )
     assert 0 not in found and len(found[1]) == 1
+
+
+@pytest.mark.django_db
+@SIZES
+def test_variant_skus_are_looked_up_in_the_organization_only(organization, organization_size):
+    own = MasterProductFactory(organization=organization, variant_skus=["kp-01-hitam-l", "x-2"])
+    MasterProductFactory(organization=OrganizationFactory(), variant_skus=["kp-01-hitam-l"])
+    MasterProductFactory(organization=organization, variant_skus=["kp-01-putih-l"])
+    found = products_with_variant_skus(
+        organization_id=organization.pk,
+        skus=["kp-01-hitam-l", "x-2", "none"],
+        organization_size=organization_size,
+    )
+    assert found == [own.pk]

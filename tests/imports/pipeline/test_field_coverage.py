@@ -80,3 +80,16 @@ def test_a_resumed_count_ends_where_one_count_does():
     for payload in PAYLOADS:
         counter.add(payload)
     assert counter.report() == whole
+
+
+def test_pages_counted_apart_and_merged_report_what_one_count_does():
+    # The fetching thread counts each page on its own; the writer adds it to the job's count.
+    payloads = PAYLOADS * 2 + [{"name": "Celana", "price": 1, "stock": None}] + PAYLOADS
+    for split in range(len(payloads) + 1):
+        merged = CoverageCounter()
+        for page in (payloads[:split], payloads[split:]):
+            counted = CoverageCounter()
+            for payload in page:
+                counted.add(payload)
+            merged.merge(counted)
+        assert merged.report() == _report(payloads), split
