@@ -37,3 +37,8 @@ logger_class = RedactingLogger
 accesslog = "-"
 worker_class = "gthread"
 threads = 4
+# Each request's connection is accepted by whichever worker is free then: a kept-alive
+# connection stays on the worker that first accepted it, and 20 clients all landing on one of
+# two workers halved the throughput (117 against 183 requests/s, docs/performance.md). The
+# proxy in front keeps its own connections to the clients alive.
+keepalive = 0
