@@ -19,13 +19,16 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models.manager import BaseManager
+from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.fields import SkipField
 from rest_framework.relations import PKOnlyObject
+from rest_framework.settings import ISO_8601, api_settings
 
 Representation = Callable[[Any], dict[str, Any]]
 
@@ -67,8 +70,34 @@ def _model_column(serializer: serializers.Serializer, field: serializers.Field) 
     return column.attname
 
 
+def _iso_datetime(field: serializers.DateTimeField) -> Callable[[Any], Any] | None:
+    """DateTimeField.to_representation for its default ISO 8601 output, without the checks
+    it repeats for every value (three timestamps a product and a listing); None when the
+    field has its own format or time zone."""
+    output_format = getattr(field, "format", api_settings.DATETIME_FORMAT)
+    if hasattr(field, "timezone") or not isinstance(output_format, str):
+        return None
+    if output_format.lower() != ISO_8601:
+        return None
+
+    def convert(value: Any) -> Any:
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            return field.to_representation(value)
+        try:
+            text = value.astimezone(timezone.get_current_timezone()).isoformat()
+        except OverflowError:
+            return field.to_representation(value)  # DRF's own error
+        return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
+
+
 def _converter(field: serializers.Field) -> Callable[[Any], Any] | None:
     """What turns a value that is not None into the field's output (None: nothing)."""
+    if type(field) is serializers.DateTimeField:
+        fast = _iso_datetime(field)
+        if fast is not None:
+            return fast
     if isinstance(field, serializers.ListSerializer):
         represent = _compile(field.child)
 

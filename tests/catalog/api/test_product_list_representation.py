@@ -126,3 +126,25 @@ def test_the_fast_renderer_indents_for_the_browsable_api_as_drf_does():
     assert FastJSONRenderer().render(data, None, context) == JSONRenderer().render(
         data, None, context
     )
+
+
+class _Stamps(serializers.Serializer):
+    at = serializers.DateTimeField()
+    local = serializers.DateTimeField(default_timezone=timezone.get_fixed_timezone(120))
+    day_first = serializers.DateTimeField(format="%d/%m/%Y %H:%M")
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Jakarta", "America/St_Johns"])
+def test_compiled_timestamps_read_as_drfs_in_any_current_time_zone(zone, settings):
+    settings.TIME_ZONE = zone
+    represent = compiled_representation(_Stamps)
+    moments = [
+        timezone.now(),
+        timezone.now().replace(microsecond=0),
+        timezone.now() - timedelta(days=200),  # the other side of a summer-time change
+        timezone.make_naive(timezone.now()),  # a naive value: DRF's own handling
+    ]
+    with timezone.override(zone):
+        for moment in moments:
+            row = {"at": moment, "local": moment, "day_first": moment}
+            assert represent(row) == _Stamps(row).data
