@@ -8,9 +8,8 @@ connection*; the listener got the access token and a signature, and by answering
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from io import StringIO
 
 import pytest
@@ -25,39 +24,26 @@ from imports.hosts import marketplace_url_allowed, validate_marketplace_url
 from imports.models import ChannelConnection
 from imports.services import connection_test
 from tests.factories import MembershipFactory, UserFactory
+from tests.loopback import LoopbackListener
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-class RogueListener:
+class RogueListener(LoopbackListener):
     """Someone else's server: records every request and asks for the refresh token."""
 
     def __init__(self) -> None:
         self.requests: list[str] = []
-        listener = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                listener.requests.append(f"{self.command} {self.path}")
-                body = json.dumps({"error": "invalid_acceess_token", "message": "x"}).encode()
-                self.send_response(403)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = _answer
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, request: BaseHTTPRequestHandler) -> None:
+        self.requests.append(f"{request.command} {request.path}")
+        body = json.dumps({"error": "invalid_acceess_token", "message": "x"}).encode()
+        request.send_response(403)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Content-Length", str(len(body)))
+        request.end_headers()
+        request.wfile.write(body)
 
 
 @pytest.fixture

@@ -7,9 +7,8 @@ call is sent once through the transport and once through requests, and the two m
 from __future__ import annotations
 
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 import requests
@@ -17,56 +16,43 @@ from requests.adapters import HTTPAdapter
 
 from imports.clients.base import query_string
 from imports.clients.transport import PooledTransport
+from tests.loopback import LoopbackListener
 
 TIMEOUT = (5.0, 5.0)
 
 
-class Recorder:
+class Recorder(LoopbackListener):
     """Answers every request with JSON and keeps what it received."""
+
+    protocol_version = "HTTP/1.1"
 
     def __init__(self) -> None:
         self.seen: list[tuple[str, list[tuple[str, str]], bytes]] = []
         self.peers: list[tuple[str, int]] = []  # the client's address of each request
-        recorder = self
+        super().__init__()
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _answer(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                recorder.seen.append((self.requestline, list(self.headers.items()), body))
-                recorder.peers.append(self.client_address)
-                if self.path.startswith("/cut"):
-                    # Promise more than is sent, then hang up: a body cut mid-way.
-                    self.send_response(200)
-                    self.send_header("Content-Length", "100")
-                    self.end_headers()
-                    self.wfile.write(b'{"partial":')
-                    self.wfile.flush()
-                    self.connection.shutdown(socket.SHUT_RDWR)
-                    self.close_connection = True
-                    return
-                answer = b'{"ok":true}'
-                self.send_response(429 if self.path.startswith("/limited") else 200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Retry-After", "3")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
-
-            do_GET = do_POST = do_PUT = _answer
-
-            def log_message(self, *args) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def answer(self, request: BaseHTTPRequestHandler) -> None:
+        length = int(request.headers.get("Content-Length") or 0)
+        body = request.rfile.read(length) if length else b""
+        self.seen.append((request.requestline, list(request.headers.items()), body))
+        self.peers.append(request.client_address)
+        if request.path.startswith("/cut"):
+            # Promise more than is sent, then hang up: a body cut mid-way.
+            request.send_response(200)
+            request.send_header("Content-Length", "100")
+            request.end_headers()
+            request.wfile.write(b'{"partial":')
+            request.wfile.flush()
+            request.connection.shutdown(socket.SHUT_RDWR)
+            request.close_connection = True
+            return
+        answer = b'{"ok":true}'
+        request.send_response(429 if request.path.startswith("/limited") else 200)
+        request.send_header("Content-Type", "application/json")
+        request.send_header("Retry-After", "3")
+        request.send_header("Content-Length", str(len(answer)))
+        request.end_headers()
+        request.wfile.write(answer)
 
 
 @pytest.fixture
