@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -96,23 +96,34 @@ class BreakdownField(serializers.JSONField):
         return super().to_representation(breakdown)
 
 
-def attach_listed_mappings(products: Iterable[MasterProduct]) -> None:
+def attach_listed_mappings(products: Sequence[MasterProduct | dict]) -> None:
     """Each product's listings as the API shows them, into `listed_mappings`, in one query:
     only the columns the summary shows (platform_data is large JSON), as plain rows (no
-    model instance per listing)."""
-    unfetched = {product.pk: product for product in products if not hasattr(product, LISTED)}
-    if not unfetched:
+    model instance per listing). Products may be instances or `.values()` rows (the list's)."""
+    instances = {
+        product.pk: product
+        for product in products
+        if not isinstance(product, dict) and not hasattr(product, LISTED)
+    }
+    rows = {
+        product["id"]: product
+        for product in products
+        if isinstance(product, dict) and LISTED not in product
+    }
+    if not instances and not rows:
         return
-    rows = (
-        PlatformMapping.objects.filter(master_product_id__in=list(unfetched))
+    listings = (
+        PlatformMapping.objects.filter(master_product_id__in=[*instances, *rows])
         .order_by("platform", "platform_product_id")
         .values("master_product_id", *MAPPING_FIELDS)
     )
-    listed: dict = {pk: [] for pk in unfetched}
-    for row in rows:
-        listed[row["master_product_id"]].append(row)
-    for pk, product in unfetched.items():
+    listed: dict = {pk: [] for pk in [*instances, *rows]}
+    for listing in listings:
+        listed[listing["master_product_id"]].append(listing)
+    for pk, product in instances.items():
         setattr(product, LISTED, listed[pk])
+    for pk, row in rows.items():
+        row[LISTED] = listed[pk]
 
 
 class ProductMappingSerializer(serializers.ModelSerializer):
@@ -204,8 +215,8 @@ class ProductSerializer(serializers.ModelSerializer):
         validators: list = []
 
     @extend_schema_field(serializers.ChoiceField(choices=["good", "fair", "poor", ""]))
-    def get_quality_tier(self, obj: MasterProduct) -> str:
-        return tier_for(obj.quality_score)
+    def get_quality_tier(self, obj: MasterProduct | dict) -> str:
+        return tier_for(obj["quality_score"] if isinstance(obj, dict) else obj.quality_score)
 
     def validate_organization(self, organization: Organization) -> Organization:
         allowed = self.context["writable_organizations"]

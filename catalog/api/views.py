@@ -32,6 +32,7 @@ from catalog.services import (
 from core.api.base import OrganizationScopedMixin, bad_request
 from core.api.params import StrictOrderingFilter
 from core.api.renderers import FastJSONRenderer
+from core.api.representation import representation_columns
 from core.roles import Capability
 
 
@@ -53,6 +54,15 @@ class ProductViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         # The serializers fetch the listings of a page (or a product) in one query.
         return self.scope(MasterProduct.objects.all()).defer("search_vector")
+
+    def paginate_queryset(self, queryset):
+        # A page of the list is read as rows of the columns it serves, not model instances
+        # (a tenth of the request's time went to building 50 of them); the sort annotations
+        # go along for the cursor.
+        if self.action == "list":
+            columns = representation_columns(ProductSerializer)
+            queryset = queryset.values(*columns, *queryset.query.annotations)
+        return super().paginate_queryset(queryset)
 
     def get_serializer_context(self):
         return {

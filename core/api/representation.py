@@ -19,7 +19,9 @@ from __future__ import annotations
 import functools
 import operator
 from collections.abc import Callable
-from datetime import datetime
+from contextvars import ContextVar
+from datetime import datetime, tzinfo
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -31,6 +33,7 @@ from rest_framework.relations import PKOnlyObject
 from rest_framework.settings import ISO_8601, api_settings
 
 Representation = Callable[[Any], dict[str, Any]]
+_list_zone: ContextVar[tzinfo | None] = ContextVar("_list_zone", default=None)
 
 # Fields whose to_representation gives a value of the model column back unchanged (str(text),
 # int(number), a bool, decoded JSON); exact types only: a subclass may change the value.
@@ -56,8 +59,22 @@ def _unchanged(field: serializers.Field) -> bool:
     return False
 
 
+def _id_of_foreign_key(field: serializers.Field) -> bool:
+    """A related object served as its bare id: DRF reads the id column for it (a PKOnlyObject)
+    and serves that id unchanged, so the column can be read like any other."""
+    kind, base = type(field), serializers.PrimaryKeyRelatedField
+    return (
+        isinstance(field, base)
+        and kind.get_attribute is base.get_attribute  # a subclass may serve something else
+        and kind.to_representation is base.to_representation
+        and field.pk_field is None
+        and field.use_pk_only_optimization()
+    )
+
+
 def _model_column(serializer: serializers.Serializer, field: serializers.Field) -> str | None:
-    """The attribute name when the field reads one plain (non-relation) column of the model."""
+    """The attribute name when the field reads one column of the model: a plain column, or
+    the id column of a foreign key served as its id."""
     model = getattr(getattr(serializer, "Meta", None), "model", None)
     if model is None or len(field.source_attrs) != 1:
         return None
@@ -65,9 +82,20 @@ def _model_column(serializer: serializers.Serializer, field: serializers.Field) 
         column = model._meta.get_field(field.source_attrs[0])
     except FieldDoesNotExist:
         return None
-    if not column.concrete or column.is_relation:
+    if not column.concrete:
+        return None
+    if column.is_relation and not (column.many_to_one and _id_of_foreign_key(field)):
         return None
     return column.attname
+
+
+@functools.cache
+def representation_columns(serializer_class: type[serializers.Serializer]) -> tuple[str, ...]:
+    """The model columns the compiled representation reads: what `.values()` rows need (its
+    methods and nested lists may need more)."""
+    serializer = serializer_class()
+    columns = (_model_column(serializer, field) for field in serializer._readable_fields)
+    return tuple(column for column in columns if column is not None)
 
 
 def _iso_datetime(field: serializers.DateTimeField) -> Callable[[Any], Any] | None:
@@ -84,10 +112,32 @@ def _iso_datetime(field: serializers.DateTimeField) -> Callable[[Any], Any] | No
         if not isinstance(value, datetime) or value.tzinfo is None:
             return field.to_representation(value)
         try:
-            text = value.astimezone(timezone.get_current_timezone()).isoformat()
+            zone = _list_zone.get() or timezone.get_current_timezone()
+            text = value.astimezone(zone).isoformat()
         except OverflowError:
             return field.to_representation(value)  # DRF's own error
         return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+    return convert
+
+
+def _plain_decimal(field: serializers.DecimalField) -> Callable[[Any], Any] | None:
+    """DecimalField.to_representation for a number PostgreSQL sends with the field's own
+    decimal places (a numeric column's always are): quantizing it again changes nothing, so
+    it is written as is; anything else goes through DRF."""
+    if type(field) is not serializers.DecimalField or field.decimal_places is None:
+        return None
+    coerce_to_string = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+    if not coerce_to_string or field.normalize_output or field.localize:
+        return None
+    exponent, max_digits = -field.decimal_places, field.max_digits
+
+    def convert(value: Any) -> Any:
+        if type(value) is Decimal and value.is_finite():
+            _sign, digits, value_exponent = value.as_tuple()
+            if value_exponent == exponent and (max_digits is None or len(digits) <= max_digits):
+                return format(value, "f")
+        return field.to_representation(value)
 
     return convert
 
@@ -96,6 +146,10 @@ def _converter(field: serializers.Field) -> Callable[[Any], Any] | None:
     """What turns a value that is not None into the field's output (None: nothing)."""
     if type(field) is serializers.DateTimeField:
         fast = _iso_datetime(field)
+        if fast is not None:
+            return fast
+    if type(field) is serializers.DecimalField:
+        fast = _plain_decimal(field)
         if fast is not None:
             return fast
     if isinstance(field, serializers.ListSerializer):
@@ -135,7 +189,7 @@ def _compile(serializer: serializers.Serializer) -> Representation:
     names = [field.field_name for field in fields]
     columns, attnames, converted, general = [], [], [], []
     for field in fields:
-        convert = _converter(field)
+        convert = None if _id_of_foreign_key(field) else _converter(field)
         attname = _model_column(serializer, field)
         if attname is None:
             general.append((field.field_name, field, convert))
@@ -179,4 +233,9 @@ class CompiledListSerializer(serializers.ListSerializer):
     def to_representation(self, data: Any) -> list[dict[str, Any]]:
         represent = compiled_representation(type(self.child))
         iterable = data.all() if isinstance(data, BaseManager) else data
-        return [represent(item) for item in iterable]
+        # The current time zone, read once for the list rather than for every timestamp.
+        token = _list_zone.set(timezone.get_current_timezone())
+        try:
+            return [represent(item) for item in iterable]
+        finally:
+            _list_zone.reset(token)

@@ -2,6 +2,7 @@
 (core.api.renderers) for speed: its bytes must stay those of DRF's own serializer and
 renderer, which the rest of the API uses."""
 
+import decimal
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,7 +15,11 @@ from rest_framework.renderers import JSONRenderer
 from catalog.api.serializers import MAPPING_FIELDS, ProductSerializer
 from catalog.models import MasterProduct, PlatformMapping
 from core.api.renderers import FastJSONRenderer
-from core.api.representation import compiled_representation
+from core.api.representation import (
+    CompiledListSerializer,
+    compiled_representation,
+    representation_columns,
+)
 from core.platforms import Platform
 from tests.factories import MasterProductFactory, PlatformMappingFactory
 
@@ -76,9 +81,11 @@ def _catalog(organization) -> None:
         PlatformMappingFactory(master_product=MasterProductFactory(organization=organization))
 
 
-def test_the_list_serves_drfs_own_bytes(api, organization):
+@pytest.mark.parametrize("ordering", [None, "-quality_score", "name", "-base_price"])
+def test_the_list_serves_drfs_own_bytes(api, organization, ordering):
+    """Pages are read as `.values()` rows: every page, in any order, cursor included."""
     _catalog(organization)
-    response = api.get(URL, {"page_size": 3})
+    response = api.get(URL, {"page_size": 3, **({"ordering": ordering} if ordering else {})})
     assert response.status_code == 200
     rows, bodies = [], b""
     while response is not None:  # every page, later ones by their cursor
@@ -97,13 +104,45 @@ def test_compiled_rows_equal_the_serializers_for_instances_and_values_rows(organ
     represent = compiled_representation(ProductSerializer)
     for product in _drf_page(list(MasterProduct.objects.all())):
         instance = MasterProduct.objects.get(pk=product["id"])
-        instance.listed_mappings = list(
+        listings = list(
             PlatformMapping.objects.filter(master_product=instance)
             .order_by("platform", "platform_product_id")
             .values(*MAPPING_FIELDS)
         )
+        instance.listed_mappings = listings
+        row = MasterProduct.objects.values(*representation_columns(ProductSerializer)).get(
+            pk=instance.pk
+        )
+        row["listed_mappings"] = listings
         assert represent(instance) == product
+        assert represent(row) == product  # organization read as its id column
         assert ProductSerializer(instance).data == product  # one product: the usual way
+
+
+class _Amounts(serializers.Serializer):
+    price = serializers.DecimalField(max_digits=12, decimal_places=2)
+    rate = serializers.DecimalField(max_digits=5, decimal_places=2, rounding="ROUND_HALF_UP")
+    plain = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False)
+    whole = serializers.DecimalField(max_digits=None, decimal_places=0)
+
+
+@pytest.mark.parametrize(
+    "amount",
+    ["125000.50", "125000.5", "0.00", "-0.00", "-3.10", "1E+2", "123.456", "999.995", "0.1E-7"],
+)
+def test_compiled_decimals_read_as_drfs(amount):
+    """As PostgreSQL sends them (the field's places) and otherwise (DRF quantizes)."""
+    represent = compiled_representation(_Amounts)
+    row = {name: Decimal(amount) for name in ("price", "rate", "plain", "whole")}
+    try:
+        expected = _Amounts(row).data
+    except decimal.InvalidOperation:  # more digits than the field holds: DRF's own error
+        with pytest.raises(decimal.InvalidOperation):
+            represent(row)
+        return
+    assert represent(row) == expected
+    compiled = represent(row)
+    assert [type(value) for value in compiled.values()] == [type(v) for v in expected.values()]
 
 
 @pytest.mark.parametrize(
@@ -144,7 +183,10 @@ def test_compiled_timestamps_read_as_drfs_in_any_current_time_zone(zone, setting
         timezone.now() - timedelta(days=200),  # the other side of a summer-time change
         timezone.make_naive(timezone.now()),  # a naive value: DRF's own handling
     ]
+    rows = [{"at": moment, "local": moment, "day_first": moment} for moment in moments]
     with timezone.override(zone):
-        for moment in moments:
-            row = {"at": moment, "local": moment, "day_first": moment}
+        for row in rows:
             assert represent(row) == _Stamps(row).data
+        # a list reads the zone once, for all its rows
+        listed = CompiledListSerializer(child=_Stamps()).to_representation(rows)
+        assert listed == [_Stamps(row).data for row in rows]
