@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -103,10 +103,12 @@ def similar_products(
     blocking_names: list[str] | None = None,
     limit: int = CANDIDATES_PER_LISTING,
     organization_size: int | None = None,
+    fields: Sequence[str] = (),
 ) -> dict[int, list[tuple[MasterProduct, float]]]:
     """For each listing (by position), up to `limit` products not yet listed on `platform`
     by the shop `shop_id`, blocked on `blocking_names` (default: the names).
-    `organization_size`: about how many products the organization has, when known."""
+    `organization_size`: about how many products the organization has, when known.
+    `fields`: only these of each product (the rest deferred); default all."""
     blocking = blocking_names or names
     queries = [blocking_query(name, frequency) for name in blocking]
     positions = [i for i, query in enumerate(queries) if query]
@@ -131,7 +133,8 @@ def similar_products(
             ],
         )
         rows: list[tuple[Any, ...]] = cursor.fetchall()
-    products = MasterProduct.objects.in_bulk({row[1] for row in rows})
+    read = MasterProduct.objects.only(*fields) if fields else MasterProduct.objects.all()
+    products = read.in_bulk({row[1] for row in rows})
     found: dict[int, list[tuple[MasterProduct, float]]] = defaultdict(list)
     for position, product_id, score in rows:
         found[position].append((products[product_id], float(score)))

@@ -25,13 +25,11 @@ from pricing.calculator import (
     FeeRule,
     PricingError,
     forward,
-    gross_up,
     margin_flag,
 )
 from pricing.categories import category_group
 from pricing.selectors import (
     PricingContext,
-    fee_rule,
     select_fee_config,
     thin_margin_percent_of,
 )
@@ -47,7 +45,12 @@ PRICE_FIELDS = (
 )
 
 
-def desired_prices(mapping: PlatformMapping, rule: FeeRule, list_price: Decimal) -> dict[str, str]:
+def desired_prices(
+    mapping: PlatformMapping,
+    rule: FeeRule,
+    list_price: Decimal,
+    context: PricingContext | None = None,
+) -> dict[str, str]:
     """The platform price of each variant of the listing ("" for a listing without).
 
     A variant linked to a master variant with its own price is priced from that price; any
@@ -71,16 +74,13 @@ def desired_prices(mapping: PlatformMapping, rule: FeeRule, list_price: Decimal)
     shown = [Decimal(str(v["price"])) for v in variants if v.get("price") not in (None, "")]
     cheapest = min(shown, default=Decimal(0))
     prices = {}
-    grossed_up: dict[str, str] = {}  # variants often share a price: each is worked out once
+    context = context or PricingContext()  # variants often share a price: worked out once
     for variant in variants:
         key = str(variant.get("platform_variant_id", ""))
         own = linked.get(key)
         try:
             if own not in (None, ""):
-                own_text = str(own)
-                if own_text not in grossed_up:
-                    grossed_up[own_text] = str(gross_up(Decimal(own_text), rule).list_price)
-                prices[key] = grossed_up[own_text]
+                prices[key] = str(context.gross_up(Decimal(str(own)), rule).list_price)
             elif cheapest > 0 and variant.get("price") not in (None, ""):
                 ratio = Decimal(str(variant["price"])) / cheapest
                 prices[key] = str(quantize_rupiah(list_price * ratio))
@@ -153,9 +153,9 @@ def mapping_prices_compute(
             _unpriced(mapping)
             changes.append(change)
             continue
-        rule = fee_rule(config, profile)
+        rule = context.rule(config, profile)
         try:
-            priced = gross_up(master.base_price, rule)
+            priced = context.gross_up(master.base_price, rule)
             # The same price, seen with the product's cost: profit and margin (if known).
             with_cost = forward(priced.list_price, rule, cost=master.cost_price)
         except PricingError as error:
@@ -170,7 +170,7 @@ def mapping_prices_compute(
         mapping.platform_price = change.new_price
         mapping.fee_percentage = change.fee_percentage
         mapping.margin_percentage = change.margin_percentage
-        mapping.desired_prices = desired_prices(mapping, rule, priced.list_price)
+        mapping.desired_prices = desired_prices(mapping, rule, priced.list_price, context)
         publication_refresh(mapping)
         if id(config) not in rule_names:
             rule_names[id(config)] = str(config)

@@ -27,6 +27,9 @@ from catalog.models import MasterProduct
 from catalog.titles import TitleKey, compare_titles, title_key
 
 REVIEW_CANDIDATES = 3  # candidates kept on a review row, best first
+# What scoring a candidate and showing it for review read of a product: the rest of its row
+# (descriptions, images, its search vector) is read only for the product a listing is linked to.
+CANDIDATE_FIELDS = ("id", "organization_id", "sku", "name", "base_price", "weight_kg", "brand")
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,7 @@ def title_decisions(
         prices=[listings[i].price or Decimal("0") for i in usable],
         frequency=frequency,
         organization_size=organization_size,
+        fields=CANDIDATE_FIELDS,
     )
     excluded = exclude or set()
     scored: dict[int, list[Candidate]] = {}
@@ -141,7 +145,18 @@ def title_decisions(
         ranked.sort(key=lambda c: (-c.confidence, str(c.master.pk)))
         if ranked and ranked[0].confidence >= SUGGEST_THRESHOLD:
             scored[position] = ranked
-    return assign(scored)
+    return _with_whole_products(assign(scored))
+
+
+def _with_whole_products(decisions: dict[int, TitleDecision]) -> dict[int, TitleDecision]:
+    """Each decision's product read whole, in one query: the caller links the listing to it
+    (variants, prices, SEO), while the other candidates only show their id, SKU and name."""
+    chosen = {decision.master.pk for decision in decisions.values() if decision.master}
+    whole = MasterProduct.objects.in_bulk(chosen) if chosen else {}
+    for decision in decisions.values():
+        if decision.master is not None and decision.master.pk in whole:
+            decision.master = whole[decision.master.pk]
+    return decisions
 
 
 def assign(scored: dict[int, list[Candidate]]) -> dict[int, TitleDecision]:

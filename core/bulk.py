@@ -26,7 +26,6 @@ from django.db.models import (
     TextField,
     UUIDField,
 )
-from psycopg.types.json import Jsonb
 
 # orjson's options that keep its JSON the value json.dumps writes: what orjson would write its
 # own way (subclasses, dates, dataclasses) and keys that are not strings raise, and are left to
@@ -78,11 +77,11 @@ def bulk_update_rows(
     return updated
 
 
-def json_text(value: Any) -> bytes | str:
+def json_text(value: Any) -> str:
     """`value` as JSON, with orjson (several times faster); what orjson refuses (integers
     beyond 64 bits, other types) goes to json.dumps, which writes it or raises as before."""
     try:
-        return orjson.dumps(value, option=ORJSON_LIKE_JSON_DUMPS)
+        return orjson.dumps(value, option=ORJSON_LIKE_JSON_DUMPS).decode()
     except orjson.JSONEncodeError:
         return json.dumps(value)
 
@@ -102,7 +101,7 @@ def copy_preparer(field: Field) -> Callable[[Any], Any]:
 
         def prepare_json(value: Any) -> Any:
             if type(value) in JSON_VALUE_TYPES:
-                return Jsonb(value, dumps=json_text)
+                return json_text(value)  # COPY sends text: no jsonb dumper needed
             return slow(value, connection)
 
         return prepare_json

@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 
 from core.models import Organization
 from core.platforms import Platform
-from pricing.calculator import FeeRule
+from pricing.calculator import Breakdown, FeeRule, gross_up
 from pricing.models import PlatformFeeConfig, PricingProfile, default_thin_margin_percent
 
 HUNDRED = Decimal("100")
@@ -65,6 +65,9 @@ def profile_for(*, organization_id: int, platform: str) -> PricingProfile:
     return profile or PricingProfile(organization_id=organization_id, platform=platform)
 
 
+GROSS_UPS_KEPT = 10_000
+
+
 class PricingContext:
     """Fee rules and pricing profiles, loaded once per organization and platform and kept
     (an import prices page after page with the same rules)."""
@@ -72,6 +75,8 @@ class PricingContext:
     def __init__(self) -> None:
         self.configs: dict[tuple[int, str], list[PlatformFeeConfig]] = {}
         self.profiles: dict[tuple[int, str], PricingProfile] = {}
+        self._rules: dict[tuple[int, int], FeeRule] = {}
+        self._grossed_up: dict[tuple[int, str], tuple[FeeRule, Breakdown]] = {}
 
     def load(
         self, organization_id: int, platform: str
@@ -81,6 +86,30 @@ class PricingContext:
             self.configs[key] = fee_configs_for(organization_id=organization_id, platform=platform)
             self.profiles[key] = profile_for(organization_id=organization_id, platform=platform)
         return self.configs[key], self.profiles[key]
+
+    def rule(self, config: PlatformFeeConfig, profile: PricingProfile) -> FeeRule:
+        """fee_rule, once per rule and profile this context loaded (kept by it, so their
+        identities stand for them)."""
+        key = (id(config), id(profile))
+        rule = self._rules.get(key)
+        if rule is None:
+            rule = self._rules[key] = fee_rule(config, profile)
+        return rule
+
+    def gross_up(self, amount: Decimal, rule: FeeRule) -> Breakdown:
+        """calculator.gross_up, worked out once per amount and rule: a catalog's prices
+        repeat (variants, products at the same price), and each takes a search of the price
+        grid. The amount is told apart as written (125000 and 125000.00 stay two), so every
+        result is exactly the calculator's."""
+        key = (id(rule), str(amount))
+        kept = self._grossed_up.get(key)
+        if kept is not None and kept[0] is rule:  # (the rule is kept too: no id reused)
+            return kept[1]
+        if len(self._grossed_up) >= GROSS_UPS_KEPT:
+            self._grossed_up.clear()  # bounded: a long run works some out again
+        breakdown = gross_up(amount, rule)
+        self._grossed_up[key] = (rule, breakdown)
+        return breakdown
 
 
 def thin_margin_percent_of(

@@ -130,9 +130,12 @@ def lint_text(text: str) -> list[Finding]:
     return list(_text_findings(text))
 
 
-# Text each pattern cannot match without, in lower case. An ASCII text (its case-insensitive
-# matches are its lower-case letters) that has none of a pattern's is not searched with it: the
-# patterns take tens of microseconds on a description, the look-ups a few.
+# Text each pattern cannot match without, in lower case. A text that has none of a pattern's is
+# not searched with it: the patterns take tens of microseconds on a description, the look-ups a
+# few. Its case-insensitive matches of ASCII letters are its lower-case letters, unless it has
+# one of the four other characters re.IGNORECASE takes for an ASCII letter (dotted capital I,
+# dotless i, long s, Kelvin sign): such a text is always searched.
+FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
 _PROMO_HINTS = (
     *("promo", "murah", "diskon", "disc", "sale", "cuci", "obral", "laris", "best", "gratis"),
     *("free", "cashback", "cod", "ready", "limited", "stok", "%", "beli", "buy", "bonus"),
@@ -149,7 +152,7 @@ def _has_any(text: str, hints: tuple[str, ...]) -> bool:
 @lru_cache(maxsize=TEXTS_REMEMBERED)
 def _text_findings(text: str) -> tuple[Finding, ...]:
     findings = []
-    plain = text.isascii()
+    plain = text.isascii() or FOLDS_TO_ASCII.isdisjoint(text)
     lowered = text.lower() if plain else ""
     if not plain or _has_any(lowered, _PROMO_HINTS):
         for match in _PROMO.finditer(text):

@@ -5,7 +5,8 @@ from dataclasses import asdict
 import pytest
 
 from core.platforms import TITLE_RULES
-from seo.lint import lint_description, lint_title
+from seo import lint
+from seo.lint import lint_description, lint_text, lint_title
 from seo.scoring import seo_score
 
 # (platform, title, brand, expected error codes, expected score band)
@@ -195,3 +196,33 @@ def test_description_findings(platform, text, errors, short):
     findings = lint_description(text, platform)
     assert {f.code for f in findings if f.severity == "error"} == errors
     assert any(f.code == "short_description" for f in findings) is short
+
+
+@pytest.mark.parametrize(
+    ("text", "errors"),
+    [
+        ("Kaos katun • adem — DISKON akhir tahun ✓", {"promo"}),
+        ("Kemeja batik • bisa juga di Tokopedia — motif parang", {"platform_name"}),
+        ("Sepatu lari • info lengkap di WWW.TOKO.CO.ID", {"url"}),
+        ("Tas kulit • hubungi \uff10\uff18\uff11\uff12 atau 0812-3456-7890", {"phone"}),
+        ("D\u0131skon besar • kaos", {"promo"}),  # dotless i: IGNORECASE takes it for an i
+        ("Topi • \u0130nstagram kami", {"platform_name"}),  # dotted capital I, likewise
+        ("Jaket • \u017fale musim hujan", {"promo"}),  # long s
+        ("Celana • cashbac\u212a 10 ribu", {"promo"}),  # Kelvin sign
+        ("Kaos polos • bahan adem • jahitan rapi", set()),
+    ],
+)
+def test_text_beyond_ascii_is_searched_as_the_patterns_read_it(text, errors):
+    """What the look-ups let pass is what the patterns find, whatever the characters."""
+    assert {finding.code for finding in lint_text(text)} == errors
+    expected = {
+        code
+        for code, pattern in [
+            ("promo", lint._PROMO),
+            ("platform_name", lint._PLATFORM),
+            ("url", lint._URL),
+            ("phone", lint._PHONE),
+        ]
+        if pattern.search(text)
+    }
+    assert expected == errors
