@@ -65,7 +65,7 @@ def profile_for(*, organization_id: int, platform: str) -> PricingProfile:
     return profile or PricingProfile(organization_id=organization_id, platform=platform)
 
 
-GROSS_UPS_KEPT = 10_000
+GROSS_UPS_KEPT = 1_024  # about 2 KB each: a few MB at most
 
 
 class PricingContext:
@@ -75,8 +75,8 @@ class PricingContext:
     def __init__(self) -> None:
         self.configs: dict[tuple[int, str], list[PlatformFeeConfig]] = {}
         self.profiles: dict[tuple[int, str], PricingProfile] = {}
-        self._rules: dict[tuple[int, int], FeeRule] = {}
-        self._grossed_up: dict[tuple[int, str], tuple[FeeRule, Breakdown]] = {}
+        self._rules: dict[tuple[int, int], tuple[PlatformFeeConfig, PricingProfile, FeeRule]] = {}
+        self._grossed_up: dict[tuple[int, type, str], tuple[FeeRule, Breakdown]] = {}
 
     def load(
         self, organization_id: int, platform: str
@@ -88,12 +88,14 @@ class PricingContext:
         return self.configs[key], self.profiles[key]
 
     def rule(self, config: PlatformFeeConfig, profile: PricingProfile) -> FeeRule:
-        """fee_rule, once per rule and profile this context loaded (kept by it, so their
-        identities stand for them)."""
+        """fee_rule, once per rule and profile (both kept with it, so that their identities
+        stand for them)."""
         key = (id(config), id(profile))
-        rule = self._rules.get(key)
-        if rule is None:
-            rule = self._rules[key] = fee_rule(config, profile)
+        kept = self._rules.get(key)
+        if kept is not None and kept[0] is config and kept[1] is profile:
+            return kept[2]
+        rule = fee_rule(config, profile)
+        self._rules[key] = (config, profile, rule)
         return rule
 
     def gross_up(self, amount: Decimal, rule: FeeRule) -> Breakdown:
@@ -101,7 +103,7 @@ class PricingContext:
         repeat (variants, products at the same price), and each takes a search of the price
         grid. The amount is told apart as written (125000 and 125000.00 stay two), so every
         result is exactly the calculator's."""
-        key = (id(rule), str(amount))
+        key = (id(rule), type(amount), str(amount))
         kept = self._grossed_up.get(key)
         if kept is not None and kept[0] is rule:  # (the rule is kept too: no id reused)
             return kept[1]

@@ -61,7 +61,7 @@ class ProductViewSet(OrganizationScopedMixin, viewsets.ModelViewSet):
         # go along for the cursor.
         if self.action == "list":
             columns = representation_columns(ProductSerializer)
-            queryset = queryset.values(*columns, *queryset.query.annotations)
+            queryset = queryset.values(*columns, *queryset.query.annotation_select)
         return super().paginate_queryset(queryset)
 
     def get_serializer_context(self):

@@ -16,6 +16,7 @@ built without context, shared by every request of the process.
 
 from __future__ import annotations
 
+import decimal
 import functools
 import operator
 from collections.abc import Callable
@@ -135,7 +136,9 @@ def _plain_decimal(field: serializers.DecimalField) -> Callable[[Any], Any] | No
     def convert(value: Any) -> Any:
         if type(value) is Decimal and value.is_finite():
             _sign, digits, value_exponent = value.as_tuple()
-            if value_exponent == exponent and (max_digits is None or len(digits) <= max_digits):
+            # without max_digits DRF quantizes to the context's precision (and may refuse)
+            limit = max_digits if max_digits is not None else decimal.getcontext().prec
+            if value_exponent == exponent and len(digits) <= limit:
                 return format(value, "f")
         return field.to_representation(value)
 
@@ -189,8 +192,10 @@ def _compile(serializer: serializers.Serializer) -> Representation:
     names = [field.field_name for field in fields]
     columns, attnames, converted, general = [], [], [], []
     for field in fields:
-        convert = None if _id_of_foreign_key(field) else _converter(field)
         attname = _model_column(serializer, field)
+        # A foreign key read from its id column needs nothing; read by DRF it is a PKOnlyObject
+        id_column = attname is not None and _id_of_foreign_key(field)
+        convert = None if id_column else _converter(field)
         if attname is None:
             general.append((field.field_name, field, convert))
             continue

@@ -46,3 +46,26 @@ def test_a_timestamp_python_cannot_hold_is_psycopgs_error_as_before():
     for literal in ["0044-03-15 12:00:00+00 BC", "infinity"]:
         with pytest.raises(DataError):
             _read(READ, [literal])
+
+
+def test_the_repeated_hour_of_a_clock_change_keeps_its_moment():
+    """A session in a zone whose clocks go back: 01:30 comes twice, an hour apart."""
+    from zoneinfo import ZoneInfo
+
+    from django.db.backends.postgresql.psycopg_any import BaseTzLoader
+
+    from core.timestamps import _iso_loader
+
+    new_york = ZoneInfo("America/New_York")
+
+    class NewYorkLoader(BaseTzLoader):
+        timezone = new_york
+
+    connection.ensure_connection()
+    loader = _iso_loader(NewYorkLoader)(1184, connection.connection)
+    first = loader.load(b"2024-11-03 01:30:00-04")
+    second = loader.load(b"2024-11-03 01:30:00-05")
+    # (an ambiguous local time equals no time of another zone: compared in UTC)
+    assert first.astimezone(UTC) == datetime(2024, 11, 3, 5, 30, tzinfo=UTC)
+    assert second.astimezone(UTC) == datetime(2024, 11, 3, 6, 30, tzinfo=UTC)
+    assert (first.fold, second.fold) == (0, 1) and second.tzinfo is new_york

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from rest_framework.renderers import JSONRenderer
 
 from catalog.api.serializers import MAPPING_FIELDS, ProductSerializer
+from catalog.api.views import ProductViewSet
 from catalog.models import MasterProduct, PlatformMapping
 from core.api.renderers import FastJSONRenderer
 from core.api.representation import (
@@ -81,7 +82,10 @@ def _catalog(organization) -> None:
         PlatformMappingFactory(master_product=MasterProductFactory(organization=organization))
 
 
-@pytest.mark.parametrize("ordering", [None, "-quality_score", "name", "-base_price"])
+@pytest.mark.parametrize(
+    "ordering",
+    [None, *(f"-{name}" for name in ProductViewSet.ordering_fields), "name", "quality_score"],
+)
 def test_the_list_serves_drfs_own_bytes(api, organization, ordering):
     """Pages are read as `.values()` rows: every page, in any order, cursor included."""
     _catalog(organization)
@@ -190,3 +194,23 @@ def test_compiled_timestamps_read_as_drfs_in_any_current_time_zone(zone, setting
         # a list reads the zone once, for all its rows
         listed = CompiledListSerializer(child=_Stamps()).to_representation(rows)
         assert listed == [_Stamps(row).data for row in rows]
+
+
+class _ListingWithOrganization(serializers.ModelSerializer):
+    """Ids DRF must read itself (through a relation): served as ids, as DRF serves them."""
+
+    organization_of_product = serializers.PrimaryKeyRelatedField(
+        source="master_product.organization", read_only=True
+    )
+
+    class Meta:
+        model = PlatformMapping
+        fields = ["id", "organization", "master_product", "organization_of_product"]
+
+
+def test_ids_read_through_a_relation_are_served_as_drf_serves_them(organization):
+    _catalog(organization)
+    represent = compiled_representation(_ListingWithOrganization)
+    for mapping in PlatformMapping.objects.all():
+        assert represent(mapping) == _ListingWithOrganization(mapping).data
+        assert represent(mapping)["organization_of_product"] == organization.pk
