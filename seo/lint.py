@@ -152,14 +152,14 @@ def _has_any(text: str, hints: tuple[str, ...]) -> bool:
 @lru_cache(maxsize=TEXTS_REMEMBERED)
 def _text_findings(text: str) -> tuple[Finding, ...]:
     findings = []
-    plain = text.isascii() or FOLDS_TO_ASCII.isdisjoint(text)
-    lowered = text.lower() if plain else ""
-    if not plain or _has_any(lowered, _PROMO_HINTS):
+    hinted = text.isascii() or FOLDS_TO_ASCII.isdisjoint(text)  # the look-ups apply
+    lowered = text.lower() if hinted else ""
+    if not hinted or _has_any(lowered, _PROMO_HINTS):
         for match in _PROMO.finditer(text):
             findings.append(
                 Finding("promo", gettext_noop("Promotional words are not allowed"), match.group(0))
             )
-    if not plain or _has_any(lowered, PLATFORM_NAMES):
+    if not hinted or _has_any(lowered, PLATFORM_NAMES):
         for match in _PLATFORM.finditer(text):
             findings.append(
                 Finding(
@@ -168,10 +168,10 @@ def _text_findings(text: str) -> tuple[Finding, ...]:
                     match.group(0),
                 )
             )
-    if not plain or _has_any(lowered, _URL_HINTS):
+    if not hinted or _has_any(lowered, _URL_HINTS):
         for match in _URL.finditer(text):
             findings.append(Finding("url", gettext_noop("Links are not allowed"), match.group(0)))
-    if not plain or _has_any(text, _PHONE_HINTS):
+    if not hinted or _has_any(text, _PHONE_HINTS):
         for match in _PHONE.finditer(text):
             findings.append(
                 Finding(

@@ -100,30 +100,28 @@ def attach_listed_mappings(products: Sequence[MasterProduct | dict]) -> None:
     """Each product's listings as the API shows them, into `listed_mappings`, in one query:
     only the columns the summary shows (platform_data is large JSON), as plain rows (no
     model instance per listing). Products may be instances or `.values()` rows (the list's)."""
-    instances = {
-        product.pk: product
-        for product in products
-        if not isinstance(product, dict) and not hasattr(product, LISTED)
-    }
-    rows = {
-        product["id"]: product
-        for product in products
-        if isinstance(product, dict) and LISTED not in product
-    }
-    if not instances and not rows:
+    unfetched: dict = {}
+    for product in products:
+        if isinstance(product, dict):
+            if LISTED not in product:
+                unfetched[product["id"]] = product
+        elif not hasattr(product, LISTED):
+            unfetched[product.pk] = product
+    if not unfetched:
         return
     listings = (
-        PlatformMapping.objects.filter(master_product_id__in=[*instances, *rows])
+        PlatformMapping.objects.filter(master_product_id__in=list(unfetched))
         .order_by("platform", "platform_product_id")
         .values("master_product_id", *MAPPING_FIELDS)
     )
-    listed: dict = {pk: [] for pk in [*instances, *rows]}
+    listed: dict = {pk: [] for pk in unfetched}
     for listing in listings:
         listed[listing["master_product_id"]].append(listing)
-    for pk, product in instances.items():
-        setattr(product, LISTED, listed[pk])
-    for pk, row in rows.items():
-        row[LISTED] = listed[pk]
+    for pk, product in unfetched.items():
+        if isinstance(product, dict):
+            product[LISTED] = listed[pk]
+        else:
+            setattr(product, LISTED, listed[pk])
 
 
 class ProductMappingSerializer(serializers.ModelSerializer):

@@ -126,7 +126,7 @@ def _plain_decimal(field: serializers.DecimalField) -> Callable[[Any], Any] | No
     """DecimalField.to_representation for a number PostgreSQL sends with the field's own
     decimal places (a numeric column's always are): quantizing it again changes nothing, so
     it is written as is; anything else goes through DRF."""
-    if type(field) is not serializers.DecimalField or field.decimal_places is None:
+    if field.decimal_places is None:
         return None
     coerce_to_string = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
     if not coerce_to_string or field.normalize_output or field.localize:

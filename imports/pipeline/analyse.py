@@ -74,6 +74,16 @@ def _visit(container: dict | list, prefix: Any, depth: int, seen: dict[Any, list
                 _visit(child, path, depth + 1, seen)
 
 
+def _entry_copy(entry: dict[str, Any]) -> dict[str, Any]:
+    """A field's counts, its own (a stored report's or another counter's stay untouched)."""
+    return {
+        "present": entry["present"],
+        "empty": entry["empty"],
+        "types": dict(entry["types"]),
+        "examples": list(entry["examples"]),
+    }
+
+
 class CoverageCounter:
     """Accumulates coverage over payloads streamed through `add`."""
 
@@ -87,12 +97,7 @@ class CoverageCounter:
         counter = cls()
         counter.records = int((report or {}).get("records") or 0)
         for path, entry in ((report or {}).get("fields") or {}).items():
-            counter.fields[path] = {
-                "present": entry["present"],
-                "empty": entry["empty"],
-                "types": dict(entry["types"]),
-                "examples": list(entry["examples"]),
-            }
+            counter.fields[path] = _entry_copy(entry)
         return counter
 
     def add(self, payload: Any) -> None:
@@ -128,12 +133,7 @@ class CoverageCounter:
         for path, theirs in other.fields.items():
             entry = self.fields.get(path)
             if entry is None:
-                self.fields[path] = {
-                    "present": theirs["present"],
-                    "empty": theirs["empty"],
-                    "types": dict(theirs["types"]),
-                    "examples": list(theirs["examples"]),
-                }
+                self.fields[path] = _entry_copy(theirs)
                 continue
             entry["present"] += theirs["present"]
             entry["empty"] += theirs["empty"]
