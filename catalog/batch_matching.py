@@ -21,6 +21,7 @@ from catalog.matching import SkuVerdict, generated_sku, match_confidence, normal
 from catalog.models import MasterProduct, PlatformMapping
 from catalog.title_matching import Candidate, TitleDecision, TitleListing, title_decisions
 from catalog.titles import compare_titles, title_key
+from core.bulk import NewInstances
 from core.platforms import Platform
 
 Review = PlatformMapping.ReviewStatus
@@ -65,6 +66,8 @@ class NewListingMatching:
     verdicts: dict[str, SkuVerdict]
     usable_variant_skus: dict[str, list[str]]
     usable_skus: dict[str, str]  # normalized -> as the listing has it, for this batch
+    make_master: NewInstances
+    make_mapping: NewInstances
 
     # --- SKU evidence -----------------------------------------------------------------------
     def _usable_skus(self, platform: str, shop: str, items: list) -> dict[str, tuple[str, list]]:
@@ -265,7 +268,7 @@ class NewListingMatching:
         """The listing's mapping onto `master`, written with the batch (`match`: how it was
         matched, reviewed, and whether it is the product's source)."""
         self.new_mappings.append(
-            PlatformMapping(
+            self.make_mapping(
                 organization_id=self.organization_id,
                 master_product=master,
                 platform=platform,
@@ -352,7 +355,7 @@ class NewListingMatching:
         if not normalized or normalized in self.taken_skus:
             sku = generated_sku(platform, record["platform_product_id"])
             normalized = normalize_sku(sku, self.rules)
-        master = MasterProduct(
+        master = self.make_master(
             id=uuid.uuid4(),
             organization_id=self.organization_id,
             sku=sku[:100],

@@ -42,7 +42,7 @@ from catalog.services import product_quality_assess, quality_refresh
 from catalog.shop_skus import ShopSkus
 from catalog.title_matching import TitleKeys
 from catalog.unlisted import UnlistedProducts
-from core.bulk import bulk_update_rows, copy_insert
+from core.bulk import NewInstances, bulk_update_rows, copy_insert
 
 MAPPING_FIELDS = (
     "platform_shop_id",
@@ -170,6 +170,8 @@ class BatchBuilder(NewListingMatching):
         self.new_masters: list[MasterProduct] = []
         self.changed_masters: dict[Any, tuple[MasterProduct, set[str]]] = {}
         self.new_mappings: list[PlatformMapping] = []
+        self.make_master = NewInstances(MasterProduct)
+        self.make_mapping = NewInstances(PlatformMapping)
         self.changed_mappings: list[PlatformMapping] = []
         self.listings: list[IncomingListing] = []
         # Listings read again whose mapping stays as it is: (platform, id, read at, shop).

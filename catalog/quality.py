@@ -16,7 +16,14 @@ from typing import Any
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from core.platforms import TITLE_RULES, TitleRules, title_rules
-from seo.lint import lint_description, lint_title, text_with_params, words
+from seo.lint import (
+    MIN_DESCRIPTION_WORDS,
+    lint_description,
+    lint_title,
+    text_with_params,
+    words,
+    words_up_to,
+)
 
 # The one definition of the tiers (catalog.selectors filters by them, the admin labels them).
 GOOD, FAIR = 85, 60
@@ -159,13 +166,13 @@ def assess(item: QualityInput) -> QualityResult:
         ],
     )
     description_findings = lint_description(item.description, item.platform)
-    word_count = len(words(item.description))
+    word_count = words_up_to(item.description, MIN_DESCRIPTION_WORDS)  # exact below it
     block(
         "description",
         20,
         [
             (
-                word_count >= 30,
+                word_count >= MIN_DESCRIPTION_WORDS,
                 10,
                 advice(
                     gettext_noop("Write at least 30 words of description (now %(count)d)"),

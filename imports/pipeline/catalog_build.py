@@ -23,6 +23,7 @@ from catalog.populate import CatalogSession
 from core.bulk import bulk_update_rows, copy_insert
 from imports.models import ImportJob, RawImportRecord
 from imports.pipeline.mappings import transform_record
+from imports.pipeline.raw_store import written_json
 
 RAW_COPY_FIELDS = tuple(f.name for f in RawImportRecord._meta.concrete_fields if not f.primary_key)
 RAW_RESULT_FIELDS = ("processed", "processed_at", "master_product", "processing_errors")
@@ -143,7 +144,12 @@ class CatalogBuild:
             raw.master_product_id = outcome.master_product_id
             raw.processing_errors = outcome.errors_as_dicts()
             answered.append(raw)
-        copy_insert(RawImportRecord, [raw for raw in answered if raw.pk is None], RAW_COPY_FIELDS)
+        copy_insert(
+            RawImportRecord,
+            [raw for raw in answered if raw.pk is None],
+            RAW_COPY_FIELDS,
+            written={"raw_data": written_json},
+        )
         fields = RAW_RESULT_FIELDS
         if incoming:  # a listing fetched again in the same job: its newest payload wins
             fields = ("raw_data", "content_hash", "imported_at", *RAW_RESULT_FIELDS)

@@ -17,7 +17,7 @@ from catalog.listing_contract import ListingRecord
 from imports.pipeline.analyse import CoverageCounter
 from imports.pipeline.fetch import Page
 from imports.pipeline.mappings import transform_record
-from imports.pipeline.raw_store import content_hash
+from imports.pipeline.raw_store import canonical_json, hash_of
 from imports.pipeline.timing import StageClock
 
 
@@ -26,6 +26,7 @@ class PreparedPage:
     content_hashes: dict[str, str]  # by platform product id
     coverage: CoverageCounter  # of this page's payloads
     records: dict[str, ListingRecord] | None  # None: not read (a dry run builds nothing)
+    canonical_texts: dict[str, bytes]  # each payload as hashed, stored as it is
 
 
 def page_prepare(
@@ -36,10 +37,13 @@ def page_prepare(
     stores and builds nothing. The stages timed here run alongside the writer's, so a job's
     stage times add up to more than its wall time."""
     latest = dict(page.records)
-    hashes = {}
+    hashes, canonical = {}, {}
     if context is not None:  # a dry run stores nothing
         with clock.stage("store"):
-            hashes = {product_id: content_hash(payload) for product_id, payload in latest.items()}
+            canonical = {
+                product_id: canonical_json(payload) for product_id, payload in latest.items()
+            }
+            hashes = {product_id: hash_of(text) for product_id, text in canonical.items()}
     with clock.stage("analyse"):
         coverage = CoverageCounter()
         for _product_id, payload in page.records:
@@ -51,7 +55,7 @@ def page_prepare(
                 product_id: transform_record(platform, payload, context)
                 for product_id, payload in latest.items()
             }
-    return PreparedPage(hashes, coverage, records)
+    return PreparedPage(hashes, coverage, records, canonical)
 
 
 def pages_prepared(

@@ -9,6 +9,7 @@ from typing import Any
 import orjson
 from django.utils import timezone
 
+from core.bulk import NewInstances
 from imports.models import ImportJob, RawImportRecord
 
 
@@ -49,9 +50,22 @@ def canonical_json(payload: Any) -> bytes:
     return canonical
 
 
+def hash_of(canonical: bytes) -> str:
+    return hashlib.sha256(canonical).hexdigest()
+
+
 def content_hash(payload: Any) -> str:
     """A stable hash of a payload (key order and whitespace do not matter)."""
-    return hashlib.sha256(canonical_json(payload)).hexdigest()
+    return hash_of(canonical_json(payload))
+
+
+def written_json(raw: RawImportRecord) -> str | None:
+    """A fetched row's payload as `canonical_json` wrote it for its hash, which COPY stores
+    as it is (jsonb keeps no key order): no second encoding of every payload. None when the
+    row's payload is no longer the one written, or the text holds what only json.dumps writes
+    (NaN, Infinity: orjson's null is stored instead)."""
+    payload, text = raw.__dict__.get("raw_data_json") or (None, None)
+    return text if payload is raw.raw_data and payload is not None else None
 
 
 def raw_records_prepare(
@@ -59,14 +73,17 @@ def raw_records_prepare(
     job: ImportJob,
     records: list[tuple[str, dict[str, Any]]],
     hashes: dict[str, str] | None = None,
+    canonical: dict[str, bytes] | None = None,
 ) -> tuple[list[RawImportRecord], int]:
     """A fetched page as raw rows to write with the catalog rows built from them.
 
     Listings this job stored before (a resumed or split window) keep their row and id, so a
     repeated page replaces, never duplicates. Returns the rows and how many are new.
-    `hashes`: the payloads' content hashes when already worked out (by platform product id).
+    `hashes`, `canonical`: the payloads' content hashes and canonical JSON when already worked
+    out (by platform product id); each row keeps its payload's canonical JSON for COPY
+    (`written_json`).
     """
-    hashes = hashes or {}
+    hashes, canonical = hashes or {}, canonical or {}
     unique = dict(records)  # a listing seen twice in one page keeps its last payload
     stored = dict(
         RawImportRecord.objects.filter(
@@ -74,17 +91,21 @@ def raw_records_prepare(
         ).values_list("platform_product_id", "pk")
     )
     now = timezone.now()
-    rows = [
-        RawImportRecord(
+    new_row = NewInstances(RawImportRecord)
+    rows = []
+    for product_id, payload in unique.items():
+        text = canonical.get(product_id) or canonical_json(payload)
+        row = new_row(
             pk=stored.get(product_id),
             import_job_id=job.pk,
             organization_id=job.organization_id,
             platform=job.platform,
             platform_product_id=product_id,
             raw_data=payload,
-            content_hash=hashes.get(product_id) or content_hash(payload),
+            content_hash=hashes.get(product_id) or hash_of(text),
             imported_at=now,
         )
-        for product_id, payload in unique.items()
-    ]
+        if b"NaN" not in text and b"Infinity" not in text:  # json.dumps's, which jsonb refuses
+            row.raw_data_json = (payload, text.decode())
+        rows.append(row)
     return rows, len(unique) - len(stored)

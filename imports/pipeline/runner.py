@@ -431,6 +431,7 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
                         job=job,
                         records=page.records,
                         hashes=page.prepared.content_hashes if page.prepared else None,
+                        canonical=page.prepared.canonical_texts if page.prepared else None,
                     )
                 report = self.session.process(
                     raws, incoming=True, records=page.prepared.records if page.prepared else None

@@ -36,3 +36,22 @@ def test_quality_rubric_tiers_and_recommendations():
         "fair",
         "poor",
     )
+
+
+def _words_finding(description):
+    result = assess(
+        QualityInput(
+            platform="shopee",
+            title="Erigo Kaos Polos Cotton Combed Hitam",
+            description=description,
+            price=Decimal("99000"),
+        )
+    )
+    return [f for f in result.findings if f["template"].startswith("Write at least 30 words")]
+
+
+def test_description_words_are_counted_as_far_as_the_advice_needs():
+    assert _words_finding(" ".join(["kata"] * 29))[0]["params"] == {"count": 29}
+    assert _words_finding("")[0]["params"] == {"count": 0}
+    assert _words_finding(" ".join(["kata"] * 30)) == []
+    assert _words_finding(" ".join(["kata"] * 4000)) == []

@@ -226,3 +226,12 @@ def test_text_beyond_ascii_is_searched_as_the_patterns_read_it(text, errors):
         if pattern.search(text)
     }
     assert expected == errors
+
+
+@pytest.mark.parametrize(("count", "short"), [(0, True), (29, True), (30, False), (5000, False)])
+def test_description_words_are_counted_up_to_the_minimum(count, short):
+    text = " ".join(f"kata{n}" for n in range(count))
+    findings = [f for f in lint_description(text, "shopee") if f.code == "short_description"]
+    assert bool(findings) is short
+    if short:
+        assert findings[0].params == {"count": count, "minimum": 30}

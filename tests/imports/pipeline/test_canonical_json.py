@@ -70,3 +70,68 @@ def test_sandbox_payloads_keep_the_hash_json_dumps_gave_them(make_sandbox, organ
         expected = json_dumps_canonical(raw.raw_data)
         assert canonical_json(raw.raw_data) == expected
         assert raw.content_hash == hashlib.sha256(expected).hexdigest()
+
+
+@pytest.mark.django_db
+def test_rows_copied_with_their_canonical_json_store_what_bulk_create_stores(organization):
+    """A fetched payload is stored from the canonical JSON made for its hash, not encoded a
+    second time: PostgreSQL must end up with the same value as from Django's own JSON."""
+    from django.db import connection
+
+    from core.bulk import copy_insert
+    from imports.models import ImportJob
+    from imports.pipeline.catalog_build import RAW_COPY_FIELDS
+    from imports.pipeline.raw_store import raw_records_prepare, written_json
+
+    job = ImportJob.objects.create(organization=organization, platform="shopee")
+    storable = [p for p in ODD_PAYLOADS if "\\u0000" not in json.dumps(p)]  # jsonb refuses NUL
+    records = [(f"p{n}", payload) for n, payload in enumerate(storable)]
+    rows, new = raw_records_prepare(job=job, records=records)
+    assert new == len(storable)
+    assert [written_json(row) for row in rows] == [
+        json_dumps_canonical(payload).decode() for payload in storable
+    ]
+    copy_insert(RawImportRecord, rows, RAW_COPY_FIELDS, written={"raw_data": written_json})
+    twins = [
+        RawImportRecord(
+            import_job=job,
+            organization=organization,
+            platform="shopee",
+            platform_product_id=f"orm{n}",
+            raw_data=payload,
+            content_hash="x",
+        )
+        for n, payload in enumerate(storable)
+    ]
+    RawImportRecord.objects.bulk_create(twins)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT platform_product_id, raw_data::text FROM raw_import_data"
+            " WHERE import_job_id = %s",
+            [job.pk],
+        )
+        stored = dict(cursor.fetchall())
+    for n in range(len(storable)):
+        assert stored[f"p{n}"] == stored[f"orm{n}"], n
+
+
+@pytest.mark.django_db
+def test_a_payload_only_json_dumps_can_write_is_encoded_again_for_its_row(organization):
+    """NaN reaches a payload through json.loads; with a float orjson spells otherwise, its
+    canonical form is json.dumps's `NaN`, which jsonb refuses: the row is stored from its
+    payload instead (NaN as null), and a row whose payload was replaced is too."""
+    from core.bulk import copy_insert
+    from imports.models import ImportJob
+    from imports.pipeline.catalog_build import RAW_COPY_FIELDS
+    from imports.pipeline.raw_store import raw_records_prepare, written_json
+
+    job = ImportJob.objects.create(organization=organization, platform="shopee")
+    odd = {"price": math.nan, "note": "diskon 0.00001"}
+    assert b"NaN" in canonical_json(odd)
+    rows, _new = raw_records_prepare(job=job, records=[("nan", odd), ("later", {"a": 1})])
+    assert written_json(rows[0]) is None and written_json(rows[1]) == '{"a":1}'
+    rows[1].raw_data = {"a": 2}
+    assert written_json(rows[1]) is None
+    copy_insert(RawImportRecord, rows, RAW_COPY_FIELDS, written={"raw_data": written_json})
+    stored = dict(RawImportRecord.objects.values_list("platform_product_id", "raw_data"))
+    assert stored == {"nan": {"price": None, "note": "diskon 0.00001"}, "later": {"a": 2}}
