@@ -126,10 +126,11 @@ def words(text: str) -> list[str]:
     return list(_words(text or ""))
 
 
+@lru_cache(maxsize=TEXTS_REMEMBERED)
 def words_up_to(text: str, limit: int) -> int:
     """How many words `text` has, counted no further than `limit`: a description checked for a
-    minimum is often thousands of words."""
-    return sum(1 for _ in islice(_WORD.finditer(text or ""), limit))
+    minimum is often thousands of words (and is checked for the product and its listing)."""
+    return len(list(islice(_WORD.finditer(text or ""), limit)))
 
 
 def lint_text(text: str) -> list[Finding]:
