@@ -65,7 +65,9 @@ def written_json(raw: RawImportRecord) -> str | None:
     row's payload is no longer the one written, or the text holds what only json.dumps writes
     (NaN, Infinity: orjson's null is stored instead)."""
     payload, text = raw.__dict__.get("raw_data_json") or (None, None)
-    return text if payload is raw.raw_data and payload is not None else None
+    if payload is None or payload is not raw.raw_data or "NaN" in text or "Infinity" in text:
+        return None
+    return text
 
 
 def raw_records_prepare(
@@ -105,7 +107,6 @@ def raw_records_prepare(
             content_hash=hashes.get(product_id) or hash_of(text),
             imported_at=now,
         )
-        if b"NaN" not in text and b"Infinity" not in text:  # json.dumps's, which jsonb refuses
-            row.raw_data_json = (payload, text.decode())
+        row.raw_data_json = (payload, text.decode())
         rows.append(row)
     return rows, len(unique) - len(stored)
