@@ -12,6 +12,7 @@ MAX_EXAMPLES = 3
 MAX_DEPTH = 6
 LIST_ITEMS_READ = 20  # the shape of a list shows in its first items
 TYPE_NAMES = {
+    type(None): "null",
     bool: "bool",
     int: "int",
     float: "float",
@@ -23,8 +24,6 @@ EMPTY_TEXTS = ("", "-")
 
 
 def _type_name(value: Any) -> str:
-    if value is None:
-        return "null"
     return TYPE_NAMES.get(type(value)) or type(value).__name__
 
 
@@ -59,13 +58,22 @@ def _visit(container: dict | list, prefix: Any, depth: int, seen: dict[Any, list
     and whether all its values are (`seen[path] = [first, first empty, all empty]`).
 
     Every payload goes through here, so the common JSON types are told apart by their exact
-    type; anything else gets the general test.
+    type; anything else gets the general test. Most fields are plain texts and numbers: they
+    are recorded in the loop itself (a call per field was a fifth of the walk).
     """
     deeper = depth + 1 < MAX_DEPTH
     if isinstance(container, dict):
         for key, child in container.items():
             path = f"{prefix}.{key}" if prefix else key
-            if _note(path, child, seen) and deeper:
+            kind = type(child)
+            if path and (kind is str or kind is int or kind is float or kind is bool):
+                empty = kind is str and child in EMPTY_TEXTS
+                entry = seen.get(path)
+                if entry is None:
+                    seen[path] = [child, empty, empty]
+                elif entry[2] and not empty:
+                    entry[2] = False
+            elif _note(path, child, seen) and deeper:
                 _visit(child, path, depth + 1, seen)
     else:
         path = f"{prefix}[]"

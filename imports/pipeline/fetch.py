@@ -10,7 +10,8 @@ pages its own API, with the caps and sizes of its rules.py.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ from imports.clients.errors import ErrorType, MarketplaceError
 
 logger = logging.getLogger("imports.pipeline")
 T = TypeVar("T")
+R = TypeVar("R")
 
 EARLIEST = 1_262_304_000  # 2010-01-01: before either marketplace's open API existed
 
@@ -99,6 +101,21 @@ class Fetcher:
 
     def reference_data(self) -> dict[str, Any]:
         return {}
+
+    def call_each(
+        self, call: Callable[[T], R], items: Sequence[T], pool: ThreadPoolExecutor
+    ) -> list[R]:
+        """`list(pool.map(call, items))`, with one task for each of the pool's threads instead
+        of one for each item: each a share of the items (every `concurrency`-th) called in turn.
+        A task and its future cost more CPU than a detail call on a fast marketplace, and the
+        connection's rate limit, not the order of the calls, keeps the threads at the same
+        pace. The first error raised (by the earliest share) comes out here, as from map."""
+        shares = min(self.concurrency, len(items))
+        results: list[Any] = [None] * len(items)
+        done = pool.map(lambda share: [call(item) for item in items[share::shares]], range(shares))
+        for share, share_results in enumerate(done):
+            results[share::shares] = share_results
+        return results
 
     def fetch_ids(self, ids: list[str]) -> Page:
         """The listings with these ids, read again (the retry list); `listed` stays 0."""

@@ -21,6 +21,7 @@ from tests.benchmarks.environment import (
     child_env,
     machine,
     machine_busy_seconds,
+    python_yardstick,
     run_child,
 )
 from tests.benchmarks.report import BUILD_BASELINE_10K, render, write_report
@@ -76,6 +77,7 @@ def main() -> None:
     )
     run_child("reset", url)
     results: dict = {"machine": machine(), "sizes": {}, "options": vars(options)}
+    results["machine"]["yardstick_start"] = python_yardstick()
     for size in options.sizes:
         print(f"== {size} listings a shop", flush=True)
         with SandboxProcess(size) as sandbox:
@@ -183,6 +185,7 @@ def main() -> None:
                 clients=options.load_clients,
                 seconds=options.load_seconds,
             )
+    results["machine"]["yardstick_end"] = python_yardstick()
     results["minutes"] = round((time.time() - started) / 60, 1)
     text = render(results)
     print(text)

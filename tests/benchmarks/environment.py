@@ -126,6 +126,36 @@ def machine() -> dict[str, str]:
     }
 
 
+def python_yardstick(repeats: int = 3) -> float:
+    """CPU seconds a fixed pure-Python workload takes (the best of `repeats`): JSON, regular
+    expressions, dictionaries and decimals, the importer's kind of work. This machine ran the
+    same code up to 1.8 times slower on one day than on another, so CPU figures of runs on
+    different days compare only next to this one."""
+    import json
+    import re
+    import time
+    from decimal import Decimal
+
+    word = re.compile(r"\w+")
+    payload = {
+        "item_id": 1,
+        "name": "Kaos Polos Cotton Combed 30s Pria Wanita Premium Lengan Pendek " * 6,
+        "price": 150000.5,
+        "models": [{"model_sku": f"KP-{size}", "stock": 5} for size in "SMLX"],
+    }
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.process_time()
+        for index in range(20_000):
+            data = json.loads(json.dumps(payload))
+            counts: dict[str, int] = {}
+            for token in word.findall(data["name"].lower()):
+                counts[token] = counts.get(token, 0) + 1
+            (Decimal(index) * Decimal("1.11")).quantize(Decimal("1"))
+        best = min(best, time.process_time() - start)
+    return round(best, 3)
+
+
 def machine_busy_seconds() -> float:
     """CPU time the whole machine has been busy (all cores): what the importer and the
     marketplaces did not use of it went to PostgreSQL (and little else on a quiet machine)."""

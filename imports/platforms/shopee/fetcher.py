@@ -109,13 +109,9 @@ class ShopeeFetcher(Fetcher):
                 )
                 for item_id in missing
             ]
-        with_models = [item for item in items if item.get("has_model")]
+        with_models = [item["item_id"] for item in items if item.get("has_model")]
         models = dict(
-            zip(
-                (item["item_id"] for item in with_models),
-                pool.map(self._models_or_error, (item["item_id"] for item in with_models)),
-                strict=True,
-            )
+            zip(with_models, self.call_each(self._models_or_error, with_models, pool), strict=True)
         )
         for item in items:
             product_id = str(item["item_id"])

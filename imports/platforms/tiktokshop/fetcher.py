@@ -76,7 +76,8 @@ class TikTokFetcher(Fetcher):
 
     def _details(self, ids: list[str], pool: ThreadPoolExecutor) -> Page:
         page = Page(records=[])
-        for product_id, detail in zip(ids, pool.map(self._detail_or_error, ids), strict=True):
+        details = self.call_each(self._detail_or_error, ids, pool)
+        for product_id, detail in zip(ids, details, strict=True):
             if isinstance(detail, Exception):
                 page.failures.append(fetch_failure(product_id, detail))
             else:
