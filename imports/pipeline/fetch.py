@@ -10,6 +10,7 @@ pages its own API, with the caps and sizes of its rules.py.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -105,16 +106,32 @@ class Fetcher:
     def call_each(
         self, call: Callable[[T], R], items: Sequence[T], pool: ThreadPoolExecutor
     ) -> list[R]:
-        """`list(pool.map(call, items))`, with one task for each of the pool's threads instead
-        of one for each item: each a share of the items (every `concurrency`-th) called in turn.
-        A task and its future cost more CPU than a detail call on a fast marketplace, and the
-        connection's rate limit, not the order of the calls, keeps the threads at the same
-        pace. The first error raised (by the earliest share) comes out here, as from map."""
-        shares = min(self.concurrency, len(items))
+        """`list(pool.map(call, items))` with one task for each of the pool's threads instead of
+        one for each item (a task and its future cost more CPU than a detail call to a fast
+        marketplace). Each thread takes the next item not yet taken, so a call waiting out its
+        retries holds up only its own thread. After an error no thread takes another item;
+        the calls under way end, and the error of the earliest item comes out, as from map."""
         results: list[Any] = [None] * len(items)
-        done = pool.map(lambda share: [call(item) for item in items[share::shares]], range(shares))
-        for share, share_results in enumerate(done):
-            results[share::shares] = share_results
+        errors: list[tuple[int, BaseException]] = []
+        taken = iter(range(len(items)))
+        lock = threading.Lock()
+
+        def work() -> None:
+            while not errors:
+                with lock:
+                    index = next(taken, None)
+                if index is None:
+                    return
+                try:
+                    results[index] = call(items[index])
+                except BaseException as error:  # raised to the caller below
+                    errors.append((index, error))
+
+        threads = [pool.submit(work) for _ in range(min(self.concurrency, len(items)))]
+        for thread in threads:
+            thread.result()
+        if errors:
+            raise min(errors, key=lambda pair: pair[0])[1]
         return results
 
     def fetch_ids(self, ids: list[str]) -> Page:

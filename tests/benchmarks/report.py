@@ -266,12 +266,12 @@ def render(results: dict[str, Any]) -> str:
         "",
     ]
     if "yardstick_start" in m:
-        out[-1:-1] = [
+        out += [
             f"The machine's speed: a fixed pure-Python workload took {m['yardstick_start']:.2f} s "
             f"of CPU at the start and {m['yardstick_end']:.2f} s at the end "
-            "(`environment.python_yardstick`; lower is faster, 0.55 s on 2026-12-01 afternoon, "
-            "when the marketplaces' unchanged code took 1.8 times the CPU a listing it took "
-            "that morning).",
+            "(`environment.python_yardstick`; lower is faster: CPU figures of runs on different "
+            "days compare only next to it).",
+            "",
         ]
     targets: list[tuple[str, bool]] = cpu_targets(results)
     for part in (
