@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import islice
@@ -21,32 +22,34 @@ from django.utils.translation import gettext_noop
 MAX_HASHTAGS = 18
 MIN_DESCRIPTION_WORDS = 30
 
+# Each promotional pattern, with the text (lower case) it cannot match without: a text is
+# searched only with the patterns whose text it has.
 PROMO_PATTERNS = (
-    r"promo",
-    r"murah(?:\s*meriah)?",
-    r"termurah",
-    r"diskon",
-    r"disc(?:ount)?",
-    r"sale",
-    r"flash\s*sale",
-    r"cuci\s*gudang",
-    r"obral",
-    r"terlaris",
-    r"best\s*seller",
-    r"laris",
-    r"gratis\s*ongkir",
-    r"free\s*ongkir",
-    r"cashback",
-    r"cod",
-    r"ready\s*stock?",
-    r"limited(?:\s*edition)?",
-    r"stok\s*terbatas",
-    r"\d+\s*%\s*off",
-    r"beli\s*\d+\s*gratis\s*\d+",
-    r"buy\s*\d+\s*get\s*\d+",
-    r"bonus",
-    r"viral",
-    r"original\s*100\s*%",
+    (r"promo", "promo"),
+    (r"murah(?:\s*meriah)?", "murah"),
+    (r"termurah", "murah"),
+    (r"diskon", "diskon"),
+    (r"disc(?:ount)?", "disc"),
+    (r"sale", "sale"),
+    (r"flash\s*sale", "sale"),
+    (r"cuci\s*gudang", "cuci"),
+    (r"obral", "obral"),
+    (r"terlaris", "laris"),
+    (r"best\s*seller", "best"),
+    (r"laris", "laris"),
+    (r"gratis\s*ongkir", "gratis"),
+    (r"free\s*ongkir", "free"),
+    (r"cashback", "cashback"),
+    (r"cod", "cod"),
+    (r"ready\s*stock?", "ready"),
+    (r"limited(?:\s*edition)?", "limited"),
+    (r"stok\s*terbatas", "stok"),
+    (r"\d+\s*%\s*off", "%"),
+    (r"beli\s*\d+\s*gratis\s*\d+", "beli"),
+    (r"buy\s*\d+\s*get\s*\d+", "buy"),
+    (r"bonus", "bonus"),
+    (r"viral", "viral"),
+    (r"original\s*100\s*%", "original"),
 )
 PLATFORM_NAMES = (
     "shopee",
@@ -60,7 +63,13 @@ PLATFORM_NAMES = (
     "instagram",
     "whatsapp",
 )
-_PROMO = re.compile(r"(?<![\w])(?:" + "|".join(PROMO_PATTERNS) + r")(?![\w])", re.IGNORECASE)
+
+
+def _promo_expression(patterns: Iterable[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w])(?:" + "|".join(patterns) + r")(?![\w])", re.IGNORECASE)
+
+
+_PROMO = _promo_expression(pattern for pattern, _needs in PROMO_PATTERNS)
 _PLATFORM = re.compile(
     r"(?<![\w])(?:" + "|".join(map(re.escape, PLATFORM_NAMES)) + r")(?![\w])", re.IGNORECASE
 )
@@ -141,11 +150,6 @@ def lint_text(text: str) -> list[Finding]:
 # one of the four other characters re.IGNORECASE takes for an ASCII letter (dotted capital I,
 # dotless i, long s, Kelvin sign): such a text is always searched.
 FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
-_PROMO_HINTS = (
-    *("promo", "murah", "diskon", "disc", "sale", "cuci", "obral", "laris", "best", "gratis"),
-    *("free", "cashback", "cod", "ready", "limited", "stok", "%", "beli", "buy", "bonus"),
-    *("viral", "original"),
-)
 _URL_HINTS = ("http", "www.", ".com", ".co.id", ".id", ".net", ".shop", ".link")
 _PHONE_HINTS = ("628", "08")
 
@@ -154,13 +158,28 @@ def _has_any(text: str, hints: tuple[str, ...]) -> bool:
     return any(hint in text for hint in hints)
 
 
+def _promo_in(lowered: str) -> re.Pattern[str] | None:
+    """The promotional patterns `lowered` may match, in their order (so the same match wins at
+    each place), or None: a long description searched with two patterns rather than 25."""
+    present = tuple(i for i, (_pattern, needs) in enumerate(PROMO_PATTERNS) if needs in lowered)
+    return _promo_subset(present) if present else None
+
+
+# Texts share few combinations (27 in the sandbox's 40,000 titles and descriptions); a compiled
+# subset is about a kilobyte.
+@lru_cache(maxsize=4096)
+def _promo_subset(present: tuple[int, ...]) -> re.Pattern[str]:
+    return _promo_expression(PROMO_PATTERNS[i][0] for i in present)
+
+
 @lru_cache(maxsize=TEXTS_REMEMBERED)
 def _text_findings(text: str) -> tuple[Finding, ...]:
     findings = []
     hinted = text.isascii() or FOLDS_TO_ASCII.isdisjoint(text)  # the look-ups apply
     lowered = text.lower() if hinted else ""
-    if not hinted or _has_any(lowered, _PROMO_HINTS):
-        for match in _PROMO.finditer(text):
+    promo = _promo_in(lowered) if hinted else _PROMO
+    if promo is not None:
+        for match in promo.finditer(text):
             findings.append(
                 Finding("promo", gettext_noop("Promotional words are not allowed"), match.group(0))
             )

@@ -1,14 +1,20 @@
-"""The memory guard: stop a job cleanly, at a checkpoint, before the OS kills the worker."""
+"""A job's memory: the guard that stops a job cleanly, at a checkpoint, before the OS kills
+the worker, and the cyclic collector's pace during a job."""
 
 from __future__ import annotations
 
 import gc
 import os
 import resource
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 
 from imports.clients.errors import ErrorType
+
+YOUNG_THRESHOLD = 50_000
 
 
 class MemoryLimitExceeded(Exception):
@@ -40,3 +46,49 @@ def memory_check() -> None:
     used = resident_mb()
     if used > limit:
         raise MemoryLimitExceeded(used, limit)
+
+
+class _Pace:
+    """The process's one record of running paced jobs (the collector is process-wide)."""
+
+    lock = threading.Lock()
+    jobs = 0
+    thresholds = gc.get_threshold()
+    froze = False
+
+
+@contextmanager
+def collector_paced() -> Iterator[None]:
+    """Run a job with the cyclic collector paced for it.
+
+    An import allocates millions of short-lived objects and almost no reference cycles, so
+    the collector's default pace (a young collection every 700 allocations, a full one
+    whenever the old generation grows by a quarter) spent a tenth of a job's CPU walking
+    objects that were still alive. Before the job: one collection, then everything alive
+    (Django, the app, caches) is frozen out of the collector's sight; during it the young
+    generation is collected every YOUNG_THRESHOLD allocations. Reference counting still frees
+    nearly everything at once, so memory stays flat.
+
+    Jobs overlapping in one process share the setting and the last one out restores it (a
+    process whose jobs always overlap stays paced, which is bounded). A process that froze its
+    objects itself (a gunicorn worker after loading the app) keeps them frozen: only the pace
+    changes then.
+    """
+    with _Pace.lock:
+        if _Pace.jobs == 0:
+            _Pace.thresholds = gc.get_threshold()
+            _Pace.froze = gc.get_freeze_count() == 0
+            if _Pace.froze:
+                gc.collect()
+                gc.freeze()
+            gc.set_threshold(YOUNG_THRESHOLD, *_Pace.thresholds[1:])
+        _Pace.jobs += 1
+    try:
+        yield
+    finally:
+        with _Pace.lock:
+            _Pace.jobs -= 1
+            if _Pace.jobs == 0:
+                if _Pace.froze:
+                    gc.unfreeze()
+                gc.set_threshold(*_Pace.thresholds)

@@ -75,7 +75,7 @@ from imports.pipeline.lock import (
     lock_try,
     window_lock_key,
 )
-from imports.pipeline.memory import MemoryLimitExceeded, memory_check
+from imports.pipeline.memory import MemoryLimitExceeded, collector_paced, memory_check
 from imports.pipeline.prefetch import prefetched
 from imports.pipeline.prepare import pages_prepared
 from imports.pipeline.raw_store import raw_records_prepare
@@ -163,6 +163,7 @@ class ImportRunner(JobEndings, ListingRetries, DatabaseRecovery):
         with (
             log_context(job_id=job.pk, connection_id=job.connection_id, platform=job.platform),
             connection.execute_wrapper(self.clock),
+            collector_paced(),
         ):
             try:
                 body()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks.report_scale import (
+    collector_rows,
     cpu_targets,
     earlier_rows,
     profile_rows,
@@ -286,6 +287,7 @@ def render(results: dict[str, Any]) -> str:
         serving_rows,
         serving_load_rows,
         profile_rows,
+        collector_rows,
     ):
         lines, checks = part(results)
         if lines:

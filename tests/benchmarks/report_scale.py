@@ -111,6 +111,21 @@ def profile_rows(results: dict[str, Any]) -> tuple[list[str], list[tuple[str, bo
     return lines, []
 
 
+def collector_rows(results: dict[str, Any]) -> tuple[list[str], list[tuple[str, bool]]]:
+    sizes = sorted(results.get("sizes", {}).items(), key=lambda item: int(item[0]))
+    shares = [
+        f"{int(size):,} a shop {entry['collector_seconds'] / entry['cpu_seconds']:.1%}"
+        for size, entry in sizes
+        if entry.get("collector_seconds") is not None and entry.get("cpu_seconds")
+    ]
+    if not shares:
+        return [], []
+    return [
+        "The cyclic garbage collector's share of the importer's CPU (its whole process, no "
+        f"profiler): {', '.join(shares)}."
+    ], []
+
+
 def earlier_rows(results: dict[str, Any]) -> tuple[list[str], list[tuple[str, bool]]]:
     """This run's figures of issue #22 next to the run before it."""
     sizes = {int(size): entry for size, entry in results.get("sizes", {}).items()}

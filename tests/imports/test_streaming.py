@@ -1,5 +1,6 @@
 """The streaming pipeline: pages fetched ahead, built whole, timed, and the memory guard."""
 
+import gc
 import threading
 import time
 
@@ -8,7 +9,9 @@ import pytest
 from catalog.models import MasterProduct, PlatformMapping
 from imports.models import ImportJob, RawImportRecord
 from imports.pipeline.analyse import CoverageCounter
+from imports.pipeline.memory import YOUNG_THRESHOLD
 from imports.pipeline.prefetch import prefetched
+from imports.pipeline.runner import ImportRunner
 from imports.services import import_job_resume, import_job_run, import_job_start
 from tests.sandbox_fixtures import connect_sandbox
 
@@ -151,3 +154,32 @@ def test_over_the_memory_limit_a_job_stops_at_a_checkpoint_and_resumes(
     assert RawImportRecord.objects.filter(import_job=job).count() == 300
     assert job.stored_count == 300 and job.processed_count == 300
     assert job.field_coverage["records"] == 300  # counting went on from the checkpoint
+
+
+# --- the collector's pace (imports.pipeline.memory.collector_paced) --------------------------
+def test_an_import_runs_with_the_collector_paced(make_sandbox, organization):
+    sandbox = make_sandbox(products=300)
+    connection = connect_sandbox(sandbox, organization, "shopee")
+    before = gc.get_threshold()
+    paces: set[int] = set()
+    job = import_job_start(connection=connection, queue=False)
+    job = import_job_run(job_id=job.pk, progress=lambda job: paces.add(gc.get_threshold()[0]))
+    assert job.status == ImportJob.Status.SUCCEEDED
+    assert paces == {YOUNG_THRESHOLD}  # every page
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+
+def test_a_job_that_fails_on_a_bug_restores_the_collector(make_sandbox, organization):
+    sandbox = make_sandbox(products=300)
+    connection = connect_sandbox(sandbox, organization, "shopee")
+    before = gc.get_threshold()
+
+    def bug(job: ImportJob) -> None:
+        raise RuntimeError("a bug while the job runs")
+
+    job = import_job_start(connection=connection, queue=False)
+    with pytest.raises(RuntimeError):
+        ImportRunner(job, progress=bug).run()
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -1,5 +1,6 @@
 """Sixty-odd realistic Indonesian listings with the findings and scores they should get."""
 
+import random
 from dataclasses import asdict
 
 import pytest
@@ -235,3 +236,43 @@ def test_description_words_are_counted_up_to_the_minimum(count, short):
     assert bool(findings) is short
     if short:
         assert findings[0].params == {"count": count, "minimum": 30}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FLASH SALE murah meriah termurah, BEST SELLER terlaris — laris manis",
+        "Beli 2 gratis 1, buy 1 get 1, 50% off, original 100 % asli, ready stock",
+        "Kaos polos gratis ongkir • free ongkir • cashback • COD • limited edition",
+        "stok terbatas, cuci gudang, obral, diskon, disc, discount, promo, bonus, viral",
+        "Sepatu lari sale-sale-sale salep disco codet promosi",  # words around the words
+        "Kemeja batik lengan panjang, bahan katun adem, jahitan rapi",
+    ],
+)
+def test_a_text_searched_with_some_promotional_patterns_finds_what_all_of_them_find(text):
+    expected = [match.group(0) for match in lint._PROMO.finditer(text)]
+    found = [finding.excerpt for finding in lint_text(text) if finding.code == "promo"]
+    assert found == expected
+
+
+PROMOTION_PIECES = (
+    "promo MURAH meriah termurah Diskon disc discount SALE flash cuci gudang obral terlaris "
+    "best seller laris gratis ongkir free cashback cod ready stock stoc stok limited edition "
+    "terbatas 50 % off beli 2 buy get 1 bonus viral original 100 kaos - . •"
+)
+
+
+def test_random_texts_find_with_some_promotional_patterns_what_all_of_them_find():
+    """Each pattern's needed text is one it cannot match without: texts built from the
+    patterns' words, parts of them ("stoc" matches `stock?`) and the characters re.IGNORECASE
+    folds find the same promotions either way."""
+    pieces = [*PROMOTION_PIECES.split(), "\u0131", "\u017f", "\u0130", "\u212a", "\u0661", "\n"]
+    generator = random.Random(22)
+    for _ in range(3000):
+        text = "".join(
+            generator.choice(pieces) + generator.choice(("", " ", " ", "  "))
+            for _ in range(generator.randint(1, 12))
+        )
+        expected = [match.group(0) for match in lint._PROMO.finditer(text)]
+        found = [f.excerpt for f in lint_text(text) if f.code == "promo"]
+        assert found == expected, text
