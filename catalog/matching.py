@@ -44,7 +44,11 @@ def normalize_sku(sku: str, rules: Iterable[SkuRule] = ()) -> str:
             text = "".join(ch for ch in text if ch not in rule.value)
         elif rule.action == "replace":
             text = re.sub(re.escape(rule.value), rule.replacement, text, flags=re.IGNORECASE)
-    return _WHITESPACE.sub("", text.strip()).casefold()[:SKU_MAX_LENGTH]
+    text = text.strip()
+    # Every whitespace character but the space is unprintable: most SKUs skip the expression.
+    if " " in text or not text.isprintable():
+        text = _WHITESPACE.sub("", text)
+    return text.casefold()[:SKU_MAX_LENGTH]
 
 
 def _agreement(a: Decimal | None, b: Decimal | None, close: Decimal, near: Decimal) -> Decimal:

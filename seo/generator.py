@@ -56,7 +56,10 @@ def _case(word: str, brand_words: dict[str, str]) -> str:
 def _without_cut_word(text: str) -> str:
     """A title a marketplace or an export cut short ("Rak Mudah Dira…") ends on a fragment:
     the word glued to the ellipsis goes, a lone ellipsis goes too."""
-    return CUT_TAIL.sub("", text or "")
+    text = text or ""
+    if "…" not in text and "..." not in text:  # the expression tries every position
+        return text
+    return CUT_TAIL.sub("", text)
 
 
 def _dangles(word: str, waits_for_next: bool) -> bool:

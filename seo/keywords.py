@@ -175,17 +175,20 @@ def rank_keywords(
     """
     counts = candidates(fields)
     frequency = document_frequency or {}
-    scored = []
+    scored = []  # (-score, term): highest first, ties alphabetical
     for term, count in counts.items():
         idf = math.log((1 + documents) / (1 + frequency.get(term, 0))) + 1
         bonus = 1.3 if " " in term else 1.0
-        scored.append((count * idf * bonus, term))
-    scored.sort(key=lambda item: (-item[0], item[1]))
+        scored.append((-(count * idf * bonus), term))
+    scored.sort()
     chosen: list[str] = []
+    in_chosen_bigrams: set[str] = set()
     for _score, term in scored:
-        if any(term in kept.split(" ") or term == kept for kept in chosen if " " in kept):
+        if term in in_chosen_bigrams:
             continue  # a unigram already inside a chosen bigram adds nothing
         chosen.append(term)
+        if " " in term:
+            in_chosen_bigrams.update(term.split(" "))
         if len(chosen) == limit:
             break
     return chosen

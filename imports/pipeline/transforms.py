@@ -71,7 +71,11 @@ def length_cm(value: Any, unit: str = "CENTIMETER") -> Decimal:
 def clean_text(value: Any) -> str:
     if value is None:
         return ""
-    return _SPACES.sub(" ", str(value)).strip()
+    text = str(value)
+    # Most texts have nothing to collapse: three look-ups skip the expression's match a word.
+    if "  " in text or "\t" in text or "\u00a0" in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
 
 
 def clean_text_block(value: Any) -> str:

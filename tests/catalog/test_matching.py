@@ -25,6 +25,8 @@ from catalog.titles import compare_titles, title_key
         ("KAOS_01", (SkuRule("replace", "_", "-"),), "kaos-01"),
         ("TT-KAOS_01", (SkuRule("strip_prefix", "TT-"), SkuRule("replace", "_", "-")), "kaos-01"),
         ("", (), ""),
+        ("KAOS\t01\u00a0A\u3000b", (), "kaos01ab"),  # tabs, no-break and ideographic spaces
+        ("KAOS-\u200b01", (), "kaos-\u200b01"),  # a zero-width space is no whitespace
     ],
 )
 def test_normalize_sku(sku, rules, expected):

@@ -321,3 +321,19 @@ def test_money_is_decimal_and_whole_rupiah():
     assert isinstance(t.rupiah(1), Decimal)
     with pytest.raises(t.TransformError):
         t.rupiah("-5")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("  Kaos   polos\tkatun\u00a0\u00a0adem ", "Kaos polos katun adem"),
+        ("Kaos polos katun", "Kaos polos katun"),
+        (" Kaos polos\n", "Kaos polos"),
+        ("Kaos\u00a0polos", "Kaos polos"),
+        ("baris satu\nbaris  dua", "baris satu\nbaris dua"),  # lines are the caller's
+        (None, ""),
+        (12, "12"),
+    ],
+)
+def test_clean_text_collapses_spaces_tabs_and_no_break_spaces(value, expected):
+    assert t.clean_text(value) == expected
