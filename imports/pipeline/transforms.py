@@ -111,14 +111,40 @@ class _TextExtractor(HTMLParser):
         self.parts.append(data)
 
 
+# Text and bare tags of everyday formatting only ("<p>", "</li>"): what TikTok's editor writes.
+# Such HTML is read by splitting at its tags; anything else (attributes, comments, a lone "<",
+# script) goes to the parser. Both give the same parts.
+_PLAIN_TAG_NAMES = _TextExtractor.BLOCKS | {"b", "strong", "i", "em", "u", "span", "td", "th"}
+_BARE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)>")
+_BARE_TAGS_ONLY = re.compile(r"(?:[^<]++|</?[a-zA-Z][a-zA-Z0-9]*+>)*+")  # never backtracks
+
+
+def _html_parts(source: str) -> list[str]:
+    if _BARE_TAGS_ONLY.fullmatch(source):
+        pieces = _BARE_TAG.split(source)  # text, "/" or "", name, text, ..., text
+        slashes, names = pieces[1::3], pieces[2::3]
+        tags = [(slash == "/", name.lower()) for slash, name in zip(slashes, names, strict=True)]
+        if all(name in _PLAIN_TAG_NAMES for _closing, name in tags):
+            parts = []
+            for text, (closing, name) in zip(pieces[0::3], [*tags, (False, "")], strict=True):
+                if text:  # the parser converts character references a text at a time
+                    parts.append(html.unescape(text) if "&" in text else text)
+                if name in _TextExtractor.BLOCKS:
+                    parts.append("\n")
+                if name == "li" and not closing:
+                    parts.append("- ")
+            return parts
+    parser = _TextExtractor()
+    parser.feed(source)
+    parser.close()
+    return parser.parts
+
+
 def html_to_text(value: Any) -> str:
     """Readable plain text from TikTok's HTML descriptions (images and tags dropped)."""
     if not value:
         return ""
-    parser = _TextExtractor()
-    parser.feed(str(value))
-    parser.close()
-    text = html.unescape("".join(parser.parts))
+    text = html.unescape("".join(_html_parts(str(value))))
     lines = [clean_text(line) for line in text.splitlines()]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 

@@ -1,5 +1,6 @@
 """Field mappings: every documented payload quirk lands in the right field (pure, no DB)."""
 
+import random
 from decimal import Decimal
 
 import pytest
@@ -337,3 +338,31 @@ def test_money_is_decimal_and_whole_rupiah():
 )
 def test_clean_text_collapses_spaces_tabs_and_no_break_spaces(value, expected):
     assert t.clean_text(value) == expected
+
+
+def _parsed(source: str) -> str:
+    """What the HTML parser alone makes of `source` (html_to_text's reading for any HTML)."""
+    parser = t._TextExtractor()
+    parser.feed(source)
+    parser.close()
+    return "".join(parser.parts)
+
+
+HTML_PIECES = (
+    *("<p>", "</p>", "<P>", "</LI>", "<li>", "</li>", "<ul>", "</ul>", "<br>", "<br/>", "<b>"),
+    *("</b>", "<span>", "<script>", "</script>", "<style>", "<img src='x.jpg'>", "<!-- c -->"),
+    *("<h1>", "</h2>", "<div>", "<table><tr><td>", "</td>", "<x>", "<textarea>", "<title>"),
+    *("<li >", "</p >", "<p1>", "<", " < 5", "&amp;", "&lt;p&gt;", "&", "& ", "&#39;", "&am"),
+    *("p;", "&nbsp;", "kaos ", "ñ", "\u2013", "\n"),
+)
+
+
+def test_html_of_bare_tags_reads_as_the_parser_reads_it():
+    description = (
+        "<p>Kaos &amp; celana</p><ul><li>Katun</li><LI>Adem</LI></ul>\n<p>Harga &lt; 50rb</p>"
+    )
+    assert t.html_to_text(description) == "Kaos & celana\n\n- Katun\n\n- Adem\n\nHarga < 50rb"
+    generator = random.Random(7)
+    for _ in range(5000):
+        source = "".join(generator.choice(HTML_PIECES) for _ in range(generator.randint(0, 15)))
+        assert "".join(t._html_parts(source)) == _parsed(source), source
