@@ -14,7 +14,9 @@ from django.conf import settings
 
 from imports.clients.errors import ErrorType
 
-YOUNG_THRESHOLD = 50_000
+# 50,000 cut the collector's time a little more but let what cycles hold live long enough to
+# add 8-14 MB to an import's peak (docs/performance.md).
+YOUNG_THRESHOLD = 20_000
 
 
 class MemoryLimitExceeded(Exception):
