@@ -69,7 +69,7 @@ def collector_paced() -> Iterator[None]:
     objects that were still alive. Before the job: one collection, then everything alive
     (Django, the app, caches) is frozen out of the collector's sight; during it the young
     generation is collected every YOUNG_THRESHOLD allocations. Reference counting still frees
-    nearly everything at once, so memory stays flat.
+    nearly everything at once; only what cycles hold waits a little longer.
 
     Jobs overlapping in one process share the setting and the last one out restores it (a
     process whose jobs always overlap stays paced, which is bounded). A process that froze its
