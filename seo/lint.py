@@ -41,7 +41,7 @@ PROMO_PATTERNS = (
     (r"free\s*ongkir", "free"),
     (r"cashback", "cashback"),
     (r"cod", "cod"),
-    (r"ready\s*stock?", "ready"),
+    (r"ready\s*stoc?k", "ready"),  # "ready stock", and "ready stok" as Indonesian spells it
     (r"limited(?:\s*edition)?", "limited"),
     (r"stok\s*terbatas", "stok"),
     (r"\d+\s*%\s*off", "%"),
