@@ -93,7 +93,7 @@ def test_different_products_sharing_common_words_score_low():
 
 def test_kept_keys_share_their_words_and_the_empty_sets():
     """Matching keeps thousands of keys: two titles' common words are one string, and titles
-    without quantities or codes share one empty set (0.6 KB a key rather than 1.3 KB)."""
+    without quantities or codes share one empty set."""
     first = title_key.__wrapped__("Kabel Data USB Type C Braided Nylon")
     second = title_key.__wrapped__("Charger USB Type C Fast Charging")
     assert first.tokens[2] == "usb" and second.tokens[1] == "usb"
