@@ -72,6 +72,8 @@ def test_a_process_that_froze_its_objects_keeps_them_frozen():
         frozen = gc.get_freeze_count()
         with collector_paced():
             assert gc.get_threshold()[0] == YOUNG_THRESHOLD
-        assert gc.get_freeze_count() == frozen
+        # Thawed would read 0, frozen again thousands more; a frozen object that reference
+        # counting freed meanwhile (the rest of the suite's) reads one less.
+        assert 0 < gc.get_freeze_count() <= frozen
     finally:
         gc.unfreeze()
