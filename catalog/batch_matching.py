@@ -119,9 +119,7 @@ class NewListingMatching:
         found = {master.pk for master in candidates}
         by_variant_ids = set(
             products_with_variant_skus(
-                organization_id=self.organization_id,
-                skus=sorted(wanted_variants),
-                organization_size=self.session.organization_size,
+                organization_id=self.organization_id, skus=sorted(wanted_variants)
             )
         )
         if by_variant_ids - found:

@@ -21,6 +21,7 @@ from django.db import connection
 
 from catalog.matching import PRICE_BAND, SIMILARITY_FLOOR
 from catalog.models import SEARCH_CONFIG, MasterProduct
+from catalog.organization_keys import organization_key
 from seo.term_sketch import TermFrequencies
 
 BLOCKING_WORDS = 4
@@ -34,17 +35,25 @@ SIMILAR_SQL = """
     FROM unnest(%s::int[], %s::text[], %s::numeric[], %s::text[])
          AS r(position, name, price, words)
     CROSS JOIN LATERAL (
-        SELECT p.id, similarity(p.name, r.name) AS score
+        SELECT p.id, p.score
         FROM (
-            -- OFFSET 0 keeps the other conditions out: only the (organization, words) GIN
-            -- index answers this part (the words alone for a large organization), whatever
-            -- the planner's statistics say.
-            SELECT p.id, p.name, p.base_price FROM master_products p
-            WHERE {organization}
-              AND p.search_vector @@ to_tsquery(%s::regconfig, r.words)
+            SELECT p.id, similarity(p.name, r.name) AS score
+            FROM (
+                -- OFFSET 0 keeps the other conditions out: only the (organization, words)
+                -- GIN index answers this part (the words alone for a large organization),
+                -- whatever the planner's statistics say.
+                SELECT p.id, p.name, p.base_price FROM master_products p
+                WHERE {organization}
+                  AND p.search_vector @@ to_tsquery(%s::regconfig, r.words)
+                OFFSET 0
+            ) p
+            WHERE p.base_price BETWEEN r.price * %s AND r.price * %s
+            ORDER BY score DESC
+            -- OFFSET 0: sorted before the conditions below, so the shop's listings are
+            -- looked up for the best few products until enough pass, not for every one.
             OFFSET 0
         ) p
-        WHERE p.base_price BETWEEN r.price * %s AND r.price * %s
+        WHERE p.score >= %s
           -- Not already listed by the shop. OFFSET 0 again: the product's own few listings
           -- are read by product id; early in an import the statistics say the platform has
           -- no listings yet, and PostgreSQL would scan all of them for every candidate.
@@ -52,10 +61,8 @@ SIMILAR_SQL = """
                                          FROM platform_mappings pm
                                          WHERE pm.master_product_id = p.id OFFSET 0) pm
                           WHERE pm.platform = %s AND pm.platform_shop_id IN (%s, ''))
-        ORDER BY score DESC
         LIMIT %s
     ) m
-    WHERE m.score >= %s
 """
 
 
@@ -126,10 +133,10 @@ def similar_products(
                 SEARCH_CONFIG,
                 1 - PRICE_BAND,
                 1 + PRICE_BAND,
+                SIMILARITY_FLOOR,
                 platform,
                 shop_id,
                 limit,
-                SIMILARITY_FLOOR,
             ],
         )
         rows: list[tuple[Any, ...]] = cursor.fetchall()
@@ -141,28 +148,27 @@ def similar_products(
     return found
 
 
+# organization_keys(...) as VARIANT_KEYS_INDEX has it: one index entry a SKU.
 VARIANT_SQL = """
     SELECT DISTINCT m.id
-    FROM unnest(%s::varchar[]) AS s(sku)
+    FROM unnest(%s::text[]) AS s(key)
     CROSS JOIN LATERAL (
         SELECT p.id FROM master_products p
-        WHERE {organization} AND p.variant_skus @> ARRAY[s.sku]::varchar[]
-        OFFSET 0  -- planned per SKU, so the variant SKUs' GIN index is used
+        WHERE organization_keys(p.organization_id, p.variant_skus) @> ARRAY[s.key]
+        OFFSET 0  -- planned per SKU, so the index is used whatever the statistics say
     ) m
 """
 
 
-def products_with_variant_skus(
-    *, organization_id: int, skus: list[str], organization_size: int | None = None
-) -> list[Any]:
-    """Ids of products having any of `skus` among their variant SKUs.
+def products_with_variant_skus(*, organization_id: int, skus: list[str]) -> list[Any]:
+    """Ids of the organization's products having any of `skus` among their variant SKUs.
 
-    One lookup per SKU (not one `&&` over the whole list, which PostgreSQL estimates as
-    matching most rows and answers by scanning the organization).
+    One lookup per SKU (not one `&&` over the whole list, which PostgreSQL can estimate as
+    matching most rows and answer with a scan).
     """
     if not skus:
         return []
-    sql = VARIANT_SQL.format(organization=_organization_condition(organization_size))
+    keys = [organization_key(organization_id, sku) for sku in skus]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [skus, organization_id])
+        cursor.execute(VARIANT_SQL, [keys])
         return [row[0] for row in cursor.fetchall()]

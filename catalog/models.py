@@ -23,6 +23,7 @@ from catalog.choices import (
     ReviewStatus,
     SyncStatus,
 )
+from catalog.organization_keys import VARIANT_KEYS_INDEX
 from core.model_base import MONEY, NON_NEGATIVE, TimeStampedModel
 from core.organizations import Organization
 from core.platforms import Platform
@@ -204,8 +205,7 @@ class MasterProduct(TimeStampedModel):
             ),
         ]
         indexes = [
-            # One GIN over (organization, words): title matching and search find an
-            # organization's products sharing rare words in a single index scan.
+            # Title matching and search: an organization's products sharing rare words.
             GinIndex(fields=["organization", "search_vector"], name="master_products_search_gin"),
             GinIndex(fields=["tags"], name="master_products_tags_gin"),
             GinIndex(fields=["name"], opclasses=["gin_trgm_ops"], name="master_products_name_trgm"),
@@ -215,7 +215,7 @@ class MasterProduct(TimeStampedModel):
             models.Index(
                 fields=["organization", "sku_normalized"], name="master_products_org_sku_norm"
             ),
-            GinIndex(fields=["organization", "variant_skus"], name="master_products_variant_skus"),
+            VARIANT_KEYS_INDEX,
             models.Index(
                 fields=["organization", "-updated_at"], name="master_products_org_updated"
             ),

@@ -36,6 +36,7 @@ from catalog.listings import (
 )
 from catalog.matching import PLACEHOLDER_SKUS, SkuRule, normalize_sku
 from catalog.models import MasterProduct, PlatformMapping
+from catalog.organization_keys import VARIANT_KEYS_INDEX
 from catalog.publication import publication_status_settle, remote_prices_of
 from catalog.selectors import sku_rules_for
 from catalog.services import product_quality_assess, quality_refresh
@@ -65,7 +66,9 @@ MASTER_COPY_FIELDS = tuple(f.name for f in MasterProduct._meta.concrete_fields i
 MAPPING_COPY_FIELDS = tuple(
     f.name for f in PlatformMapping._meta.concrete_fields if not f.primary_key
 )
-ANALYZE_MIN_NEW_ROWS = 2000
+# The catalog's statistics are refreshed once it has grown by half, and not before this many
+# new rows of a table (a small catalog would otherwise be analysed every page).
+ANALYZE_MIN_NEW_ROWS = 1000
 
 
 class CatalogSession:
@@ -92,16 +95,17 @@ class CatalogSession:
         self.shop_skus = ShopSkus(organization_id, self.rules)
         self.title_keys = TitleKeys()
         self.unlisted = UnlistedProducts(organization_id)
-        self._analyzed_rows: int | None = None  # table size at the last ANALYZE
-        self._inserted = 0  # rows this session added since then
-        self._new_products = 0  # of which products
+        # The organization's products and listings at the last ANALYZE, and how many this
+        # session added since.
+        self._analyzed: tuple[int, int] | None = None
+        self._new_products = self._new_mappings = 0
 
     @property
     def organization_size(self) -> int | None:
         """About how many products the organization has (None before the first batch)."""
-        if self._analyzed_rows is None:
+        if self._analyzed is None:
             return None
-        return self._analyzed_rows + self._new_products
+        return self._analyzed[0] + self._new_products
 
     def term_statistics(self):
         """Document frequency of title words in the organization's catalog, and its size."""
@@ -118,8 +122,8 @@ class CatalogSession:
         builder.report.placeholder_skus = self.shop_skus.summary()
         self.report.add(builder.report)
         if not self.dry_run:
-            self._inserted += len(builder.new_masters) + len(builder.new_mappings)
             self._new_products += len(builder.new_masters)
+            self._new_mappings += len(builder.new_mappings)
         return UpsertResult([listing.outcome for listing in listings], builder.report)
 
     def _lock_organization(self) -> None:
@@ -127,32 +131,36 @@ class CatalogSession:
         organization_build_lock(self.organization_id)
 
     def _refresh_statistics(self) -> None:
-        """ANALYZE the catalog tables at the start and whenever the organization's catalog
-        has grown by half.
+        """ANALYZE the catalog tables at the start and whenever the organization's products or
+        listings have grown by half (each ANALYZE samples a fixed number of rows, ~0.5 s).
 
         The matching queries are planned from these statistics: on a table that grew from
         nothing during this run, stale ones make PostgreSQL scan the whole organization for
         every listing instead of using the full-text and price indexes (20 times slower).
         """
-        if self._analyzed_rows is not None and self._inserted < max(
-            ANALYZE_MIN_NEW_ROWS, self._analyzed_rows // 2
+        if self._analyzed is not None and not any(
+            new >= max(ANALYZE_MIN_NEW_ROWS, analyzed // 2)
+            for new, analyzed in zip(
+                (self._new_products, self._new_mappings), self._analyzed, strict=True
+            )
         ):
             return
         with connection.cursor() as cursor:
             # Only the columns matching filters on: the JSON columns are slow to sample.
             cursor.execute(
                 "ANALYZE master_products (organization_id, base_price, sku_normalized, "
-                "variant_skus, search_vector), platform_mappings (organization_id, platform, "
+                "search_vector), platform_mappings (organization_id, platform, "
                 "platform_product_id, master_product_id)"
             )
             # The organization's own size: a new shop in a database of large ones starts at
             # nothing, and its statistics must keep up with it, not with the table.
             cursor.execute(
-                "SELECT count(*) FROM master_products WHERE organization_id = %s",
-                [self.organization_id],
+                "SELECT (SELECT count(*) FROM master_products WHERE organization_id = %s),"
+                " (SELECT count(*) FROM platform_mappings WHERE organization_id = %s)",
+                [self.organization_id, self.organization_id],
             )
-            self._analyzed_rows = cursor.fetchone()[0]
-        self._inserted = self._new_products = 0
+            self._analyzed = cursor.fetchone()
+        self._new_products = self._new_mappings = 0
 
 
 class BatchBuilder(NewListingMatching):
@@ -370,7 +378,7 @@ class BatchBuilder(NewListingMatching):
                 cursor.execute(
                     "SELECT gin_clean_pending_list(%s::regclass), "
                     "gin_clean_pending_list(%s::regclass)",
-                    ["master_products_search_gin", "master_products_variant_skus"],
+                    ["master_products_search_gin", VARIANT_KEYS_INDEX.name],
                 )
         # Products whose changes touch the same fields are written in one statement.
         by_fields: dict[tuple[str, ...], list[MasterProduct]] = defaultdict(list)

@@ -4,14 +4,17 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from catalog.candidates import (
     LARGE_ORGANIZATION,
+    VARIANT_SQL,
     blocking_query,
     products_with_variant_skus,
     similar_products,
 )
 from catalog.listing_seo import keyword_statistics
+from catalog.organization_keys import organization_key
 from tests.factories import MasterProductFactory, OrganizationFactory, PlatformMappingFactory
 
 
@@ -93,14 +96,31 @@ def test_a_product_priced_outside_the_band_is_not_a_candidate(organization):
 
 
 @pytest.mark.django_db
-@SIZES
-def test_variant_skus_are_looked_up_in_the_organization_only(organization, organization_size):
-    own = MasterProductFactory(organization=organization, variant_skus=["kp-01-hitam-l", "x-2"])
-    MasterProductFactory(organization=OrganizationFactory(), variant_skus=["kp-01-hitam-l"])
-    MasterProductFactory(organization=organization, variant_skus=["kp-01-putih-l"])
+def test_variant_skus_are_looked_up_in_the_organization_only(organization):
+    own = MasterProductFactory(organization=organization, variant_skus=["KP-01-HITAM-L", "X-2"])
+    MasterProductFactory(organization=OrganizationFactory(), variant_skus=["KP-01-HITAM-L"])
+    # Another organization's SKU that reads like this organization's key: still its own.
+    MasterProductFactory(
+        organization=OrganizationFactory(), variant_skus=[f"{organization.pk}:X-2"]
+    )
+    MasterProductFactory(organization=organization, variant_skus=["KP-01-PUTIH-L"])
+    MasterProductFactory(organization=organization, variant_skus=[])
     found = products_with_variant_skus(
-        organization_id=organization.pk,
-        skus=["kp-01-hitam-l", "x-2", "none"],
-        organization_size=organization_size,
+        organization_id=organization.pk, skus=["KP-01-HITAM-L", "X-2", "NONE"]
     )
     assert found == [own.pk]
+    assert products_with_variant_skus(organization_id=organization.pk, skus=[]) == []
+
+
+@pytest.mark.django_db
+def test_variant_skus_are_found_through_the_organization_keys_index(organization):
+    """The lookup's expression is the index's: one index entry a SKU, whatever the size of
+    the organization (the (organization, SKUs) index intersected with every product of it)."""
+    MasterProductFactory(organization=organization, variant_skus=["KP-01-HITAM-L"])
+    keys = [organization_key(organization.pk, "KP-01-HITAM-L")]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # as on a table of many products
+        cursor.execute("EXPLAIN " + VARIANT_SQL, [keys])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "master_products_variant_keys" in plan
+    assert "organization_id =" not in plan  # no second index for the organization

@@ -21,7 +21,10 @@ def test_pg_trgm_extension_is_installed():
 def test_master_products_has_full_text_trigram_and_tag_indexes():
     indexes = _indexes("master_products")
     assert "USING gin (organization_id, search_vector)" in indexes["master_products_search_gin"]
-    assert "USING gin (organization_id, variant_skus)" in indexes["master_products_variant_skus"]
+    assert (
+        "organization_keys(organization_id, variant_skus)"
+        in indexes["master_products_variant_keys"]
+    )
     assert "gin_trgm_ops" in indexes["master_products_name_trgm"]
     assert "USING gin (tags)" in indexes["master_products_tags_gin"]
     assert "UNIQUE" in indexes["master_products_unique_org_sku"]
