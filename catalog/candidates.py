@@ -67,7 +67,7 @@ SIMILAR_SQL = """
 
 
 # From this size on, reading the organization's part of an index costs more than checking
-# the organization of the few products the words or the SKU find (at 100k products the
+# the organization of the few products the words find (at 100k products the
 # organization's index took 2 ms a listing to AND in, the check 0.1 ms); a small organization
 # in a large database keeps its index condition (a word rare in it can be common elsewhere).
 LARGE_ORGANIZATION = 10_000

@@ -14,6 +14,7 @@ from catalog.candidates import (
     similar_products,
 )
 from catalog.listing_seo import keyword_statistics
+from catalog.matching import SIMILARITY_FLOOR
 from catalog.organization_keys import organization_key
 from tests.factories import MasterProductFactory, OrganizationFactory, PlatformMappingFactory
 
@@ -78,6 +79,55 @@ def test_the_reworded_listing_finds_its_product_among_many_alike(organization, o
 
 
 @pytest.mark.django_db
+@SIZES
+def test_the_best_products_not_yet_listed_by_the_shop_fill_the_places(
+    organization, organization_size
+):
+    """The shop's listings are looked up on the best products until `limit` pass: products it
+    already lists leave their places to the next best, and none under the floor takes one."""
+    title = "Tas Ransel Eiger Rhinos 45L"
+    names = [
+        title,  # the same title: listed by the shop
+        f"{title} Ori",  # listed by the shop
+        f"{title} Biru",  # listed by another shop of the platform: still a candidate
+        f"{title} Biru Muda Outdoor",
+        f"{title} Biru Muda Outdoor Camping Hiking Gunung Pria",
+        # Under the similarity floor: never a candidate.
+        f"{title} Anti Air Waterproof Kapasitas Besar untuk Sekolah Kuliah Kerja Traveling "
+        "Mendaki Camping Hiking Pria Wanita Dewasa Remaja Murah Berkualitas Awet",
+    ]
+    products = [
+        MasterProductFactory(organization=organization, name=name, base_price=Decimal("650000"))
+        for name in names
+    ]
+    for product, shop in zip(products[:3], ["shop-7", "shop-7", "shop-8"], strict=True):
+        PlatformMappingFactory(master_product=product, platform="tiktokshop", platform_shop_id=shop)
+    frequency, _documents = keyword_statistics(organization_id=organization.pk)
+
+    def candidates(limit: int) -> list:
+        found = similar_products(
+            organization_id=organization.pk,
+            platform="tiktokshop",
+            shop_id="shop-7",
+            names=[title],
+            prices=[Decimal("650000")],
+            frequency=frequency,
+            limit=limit,
+            organization_size=organization_size,
+        )
+        return [(product.name, score) for product, score in found[0]]
+
+    best_two = candidates(2)
+    assert [name for name, _score in best_two] == names[2:4]
+    everything = candidates(10)
+    assert [name for name, _score in everything] == names[2:5]
+    assert [score for _name, score in everything] == sorted(
+        (score for _name, score in everything), reverse=True
+    )
+    assert all(score >= SIMILARITY_FLOOR for _name, score in everything)
+
+
+@pytest.mark.django_db
 def test_a_product_priced_outside_the_band_is_not_a_candidate(organization):
     MasterProductFactory(
         organization=organization,
@@ -123,4 +173,3 @@ def test_variant_skus_are_found_through_the_organization_keys_index(organization
         cursor.execute("EXPLAIN " + VARIANT_SQL, [keys])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "master_products_variant_keys" in plan
-    assert "organization_id =" not in plan  # no second index for the organization
