@@ -24,6 +24,7 @@ from tests.benchmarks.environment import (
     python_yardstick,
     run_child,
 )
+from tests.benchmarks.instructions import importer_instructions
 from tests.benchmarks.report import BUILD_BASELINE_10K, render, write_report
 
 
@@ -62,6 +63,12 @@ def main() -> None:
     parser.add_argument("--load-clients", type=int, default=20)
     parser.add_argument(
         "--profile-size", type=int, default=5_000, help="profiled import, a shop (0: none)"
+    )
+    parser.add_argument(
+        "--instructions-sizes",
+        type=_sizes,
+        default=[1_000, 3_000],
+        help="importer instructions counted by valgrind between these sizes a shop (empty: none)",
     )
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -170,6 +177,9 @@ def main() -> None:
                 "profile", url, sandbox=sandbox.credentials, label="profile"
             )
         run_child("reset", url)
+    if len(options.instructions_sizes) >= 2:
+        print(f"== instructions: {options.instructions_sizes} listings a shop", flush=True)
+        results["instructions"] = importer_instructions(url, options.instructions_sizes)
     if options.serving_products:
         print(f"== serving {options.serving_products} products", flush=True)
         results["serving"] = run_child("serving", url, products=options.serving_products)
