@@ -68,7 +68,8 @@ def main() -> None:
         "--instructions-sizes",
         type=_sizes,
         default=[1_000, 3_000],
-        help="importer instructions counted by valgrind between these sizes a shop (empty: none)",
+        help="importer instructions counted by valgrind between the smallest and the largest of "
+        'these sizes a shop ("": none)',
     )
     parser.add_argument("--output", default=str(ROOT / "docs" / "performance.md"))
     parser.add_argument("--no-write", action="store_true", help="print only")
@@ -177,9 +178,12 @@ def main() -> None:
                 "profile", url, sandbox=sandbox.credentials, label="profile"
             )
         run_child("reset", url)
-    if len(options.instructions_sizes) >= 2:
+    if len(set(options.instructions_sizes)) >= 2:
         print(f"== instructions: {options.instructions_sizes} listings a shop", flush=True)
         results["instructions"] = importer_instructions(url, options.instructions_sizes)
+        for problem in ("missing", "failed"):
+            if problem in results["instructions"]:
+                print(f"   not counted: {results['instructions'][problem]}", flush=True)
     if options.serving_products:
         print(f"== serving {options.serving_products} products", flush=True)
         results["serving"] = run_child("serving", url, products=options.serving_products)

@@ -7,6 +7,7 @@ import os
 import platform
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,10 +44,13 @@ def child_env(database_url: str) -> dict[str, str]:
     }
 
 
-def run_child(task: str, database_url: str, **arguments: object) -> dict:
-    """Run one measurement in a fresh Python process (so its peak RSS is its own)."""
+def run_child(
+    task: str, database_url: str, *, prefix: Sequence[str] = (), **arguments: object
+) -> dict:
+    """Run one measurement in a fresh Python process (so its peak RSS is its own), behind
+    `prefix` (a tool that runs the process, valgrind) if given."""
     completed = subprocess.run(
-        [sys.executable, "-m", "tests.benchmarks.child", task, json.dumps(arguments)],
+        [*prefix, sys.executable, "-m", "tests.benchmarks.child", task, json.dumps(arguments)],
         cwd=ROOT,
         env=child_env(database_url),
         capture_output=True,
