@@ -16,13 +16,11 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Func
 
-FUNCTION = "organization_keys"
-
 
 class OrganizationKeys(Func):
     """`organization_keys(organization_id, values)`, as the migration defines it."""
 
-    function = FUNCTION
+    function = "organization_keys"
     arity = 2
     output_field = ArrayField(models.TextField())
 

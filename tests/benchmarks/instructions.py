@@ -29,10 +29,6 @@ CACHEGRIND_COUNT_ONLY = ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-ou
 TOTAL_INSTRUCTIONS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
-class CountFailed(RuntimeError):
-    pass
-
-
 def counted_import(valgrind: str, database_url: str, size: int) -> tuple[int, int]:
     """(instructions, listings fetched) of one import of both shops, `size` listings a shop."""
     with tempfile.TemporaryDirectory() as directory:
@@ -47,12 +43,12 @@ def counted_import(valgrind: str, database_url: str, size: int) -> tuple[int, in
             )
         totals = TOTAL_INSTRUCTIONS.findall(log.read_text())
     if not totals:
-        raise CountFailed("valgrind wrote no instruction count")
+        raise RuntimeError("valgrind wrote no instruction count")
     jobs = result["full"]
     for platform, job in jobs.items():
         # A job cut short under valgrind's slowness would count fewer listings' work.
         if job.get("status") != "succeeded" or job.get("failed") or job["stored"] != job["fetched"]:
-            raise CountFailed(f"the {platform} import did not store every listing: {job}")
+            raise RuntimeError(f"the {platform} import did not store every listing: {job}")
     return int(totals[-1].replace(",", "")), sum(int(job["fetched"]) for job in jobs.values())
 
 
@@ -67,7 +63,7 @@ def importer_instructions(database_url: str, sizes: list[int]) -> dict[str, Any]
         for size in (smallest, largest):
             counts.append(counted_import(valgrind, database_url, size))
             run_child("reset", database_url)
-    except RuntimeError as error:  # a failed count (CountFailed too): the rest is still reported
+    except RuntimeError as error:  # a failed child or count: the rest is still reported
         return {"failed": str(error)[-500:]}
     (few, few_listings), (many, many_listings) = counts
     return {
